@@ -1,0 +1,1 @@
+"""Cadence compliance: waivers, flags and issued reports."""

@@ -1,0 +1,3 @@
+"""API: decisions."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API: scheduling."""
+
+urlpatterns: list = []

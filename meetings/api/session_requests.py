@@ -1,0 +1,3 @@
+"""API: session_requests."""
+
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+"""Writes: scheduling. Every function is keyword-only, takes the acting user, runs in one transaction and
+records the audit trail."""

@@ -1,0 +1,3 @@
+"""Pages: decisions."""
+
+urlpatterns: list = []

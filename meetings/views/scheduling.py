@@ -1,0 +1,3 @@
+"""Pages: scheduling."""
+
+urlpatterns: list = []

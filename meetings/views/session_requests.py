@@ -1,0 +1,3 @@
+"""Pages: session_requests."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Platform pages beyond the home page (audit trail, background jobs)."""
+
+urlpatterns: list = []
