@@ -55,3 +55,8 @@ def cadence_rule_on(*, body: Body, day: dt.date) -> CadenceRule | None:
         .order_by("-effective_from")
         .first()
     )
+
+
+def dashboard_panels(*, user) -> list[dict]:
+    """Panels for the home page: dicts with ``template`` and ``context``."""
+    return []

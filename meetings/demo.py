@@ -5,6 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from . import demo_decisions, demo_scheduling, demo_session_requests
+
 
 def seed(*, rng: random.Random, today: dt.date) -> dict[str, int]:
-    return {}
+    report: dict[str, int] = {}
+    for part in (demo_scheduling, demo_session_requests, demo_decisions):
+        report |= part.seed(rng=rng, today=today)
+    return report

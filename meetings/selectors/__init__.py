@@ -9,7 +9,7 @@ from django.utils import timezone
 from committees.models import Role
 from committees.selectors import bodies_visible_to
 
-from .models import Meeting, SessionRequest, SessionRequestStatus
+from ..models import Meeting, SessionRequest, SessionRequestStatus
 
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:

@@ -1,0 +1,1 @@
+"""Forms: decisions. Forms parse and validate input; the service does the write."""

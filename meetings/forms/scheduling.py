@@ -1,0 +1,1 @@
+"""Forms: scheduling. Forms parse and validate input; the service does the write."""

@@ -1,0 +1,1 @@
+"""Celery tasks: scheduling. Thin: ids in, one service call, safe to run twice."""
