@@ -115,23 +115,15 @@ def bench_credentials() -> tuple[str, str, object]:
 # --- what to measure ----------------------------------------------------------------------------------------------
 
 
-def _reverse(name: str, *, args=None, kwargs=None) -> str | None:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse(name, args=args, kwargs=kwargs)
-    except NoReverseMatch:
-        return None
-
-
-SKIP_PREFIXES = ("/admin/", "/api/schema/", "/api/docs/", "/accounts/", "/i18n/", "/static/", "/media/")
-SKIP_NAMES = {"healthz", "bench-floor", "bench-api-floor", "api-token-obtain", "api-token-revoke", "logout"}
-
-
 def discover_targets() -> list[Target]:
     """The floors, the named targets of the issue, then every other GET page and endpoint without parameters."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
+    from bench.targets import (
+        MEETING_DETAIL_APIS,
+        MEETING_DETAIL_PAGES,
+        object_urls,
+        parameterless_urls,
+        reverse_or_none,
+    )
     from meetings.models import Attendance, Meeting
 
     targets = [
@@ -140,13 +132,16 @@ def discover_targets() -> list[Target]:
     ]
     today = dt.date.today()
     calendar = (
-        _reverse("meetings:calendar", kwargs={"year": today.year, "month": today.month})
-        or _reverse("meetings:calendar", args=[today.year, today.month])
-        or (_reverse("meetings:calendar") and f"{_reverse('meetings:calendar')}?year={today.year}&month={today.month}")
+        reverse_or_none("meetings:calendar", kwargs={"year": today.year, "month": today.month})
+        or reverse_or_none("meetings:calendar", args=[today.year, today.month])
+        or (
+            reverse_or_none("meetings:calendar")
+            and f"{reverse_or_none('meetings:calendar')}?year={today.year}&month={today.month}"
+        )
     )
     if calendar:
         targets.append(Target("calendar, month view", calendar, "page", f"{today:%B %Y}"))
-    # The busiest held Council meeting: the most attendance rows, agenda items and decisions.
+    # The latest held Council meeting with decisions: every member attends, with agenda, papers, minutes.
     meeting = (
         Meeting.objects.filter(body__kind="council", status="held", decisions__isnull=False)
         .order_by("-starts_at")
@@ -154,17 +149,13 @@ def discover_targets() -> list[Target]:
     )
     if meeting:
         attendance = Attendance.objects.filter(meeting=meeting).count()
-        for name in ("meetings:meeting_detail", "meetings:detail"):
-            url = _reverse(name, kwargs={"pk": meeting.pk}) or _reverse(name, args=[meeting.pk])
-            if url:
-                targets.append(Target("meeting detail page", url, "page", f"{meeting.body.code}, {attendance} members"))
-                break
-        for name in ("meeting-detail", "meetings-api:meeting-detail", "api-meeting-detail"):
-            url = _reverse(name, kwargs={"pk": meeting.pk})
-            if url:
-                targets.append(Target("meeting detail API", url, "api"))
-                break
-    grid = _reverse("compliance:report")
+        url = object_urls(meeting.pk, MEETING_DETAIL_PAGES)
+        if url:
+            targets.append(Target("meeting detail page", url, "page", f"{meeting.body.code}, {attendance} members"))
+        url = object_urls(meeting.pk, MEETING_DETAIL_APIS)
+        if url:
+            targets.append(Target("meeting detail API", url, "api"))
+    grid = reverse_or_none("compliance:report")
     if grid:
         targets.append(
             Target(
@@ -175,22 +166,10 @@ def discover_targets() -> list[Target]:
         )
     seen = {t.path.split("?")[0] for t in targets}
 
-    def walk(patterns, prefix=""):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                yield from walk(p.url_patterns, prefix + str(p.pattern).lstrip("^").rstrip("$"))
-            elif isinstance(p, URLPattern):
-                yield prefix + str(p.pattern).lstrip("^").rstrip("$"), p
-
-    for route, pattern in walk(get_resolver().url_patterns):
-        if "<" in route or "(?P" in route or "\\" in route or pattern.name in SKIP_NAMES:
-            continue
-        path = "/" + route.lstrip("^").rstrip("$")
-        if path.startswith(SKIP_PREFIXES) or path in seen:
-            continue
-        seen.add(path)
-        kind = "api" if path.startswith("/api/") else "page"
-        targets.append(Target(pattern.name or path, path, kind))
+    for name, path, kind in parameterless_urls():
+        if path not in seen:
+            seen.add(path)
+            targets.append(Target(name, path, kind))
     return targets
 
 
