@@ -53,3 +53,22 @@ def object_urls(pk: int, names: tuple[str, ...]) -> str | None:
 
 MEETING_DETAIL_PAGES = ("meetings:meeting_detail", "meetings:detail")
 MEETING_DETAIL_APIS = ("meeting-detail", "meetings-api:meeting-detail", "api-meeting-detail")
+
+
+class QueryCounter:
+    """Counts the SQL statements run while installed with ``connection.execute_wrapper`` (unlike the debug
+    query log, it is not cleared when a request starts)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        import time
+
+        self.count += 1
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started

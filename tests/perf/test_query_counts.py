@@ -5,10 +5,9 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from bench.targets import MEETING_DETAIL_APIS, MEETING_DETAIL_PAGES, object_urls, parameterless_urls
+from bench.targets import MEETING_DETAIL_APIS, MEETING_DETAIL_PAGES, QueryCounter, object_urls, parameterless_urls
 from meetings.models import Meeting
 from nrc.large_dataset import large_dataset_generate, large_dataset_reset
 
@@ -30,9 +29,10 @@ def _query_counts(page_client, api_client) -> dict[str, tuple[int, int]]:
     for label, path, kind in _urls():
         client = api_client if kind == "api" else page_client
         client.get(path)  # warm per-process caches (content types, sessions)
-        with CaptureQueriesContext(connection) as ctx:
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
             response = client.get(path)
-        counts[label] = (response.status_code, len(ctx.captured_queries))
+        counts[label] = (response.status_code, counter.count)
     return counts
 
 
