@@ -13,34 +13,52 @@ GRID_TARGET_S = 0.1
 JOB_TARGET_S = 5.0
 
 
-def direct_targets() -> list[tuple[str, Callable[[], object], int, float, str]]:
+def direct_targets(user) -> list[tuple[str, Callable[[], object], int, float, str]]:
     """(name, function of no arguments, runs, target in seconds, note)."""
     targets = []
-    grid = compliance_grid_all()
-    if grid is not None:
-        targets.append(("compliance grid, all bodies, 25 years", grid, 7, GRID_TARGET_S, "selector"))
+    for granularity, runs in (("year", 5), ("month", 1)):
+        grid = compliance_grid_all(user, granularity)
+        if grid is not None:
+            targets.append(
+                (
+                    f"compliance grid, all bodies, 25 years, by {granularity}",
+                    grid,
+                    runs,
+                    GRID_TARGET_S,
+                    "`compliance.selectors.cadence_grid`",
+                )
+            )
     job = cadence_job()
     if job is not None:
-        targets.append(("cadence job over everything", job, 3, JOB_TARGET_S, "flags already present: steady state"))
+        targets.append(
+            (
+                "cadence job over everything",
+                job,
+                3,
+                JOB_TARGET_S,
+                "`compliance.services.cadence_flags_refresh`; flags already present (the generator ran it once)",
+            )
+        )
     return targets
 
 
-def compliance_grid_all() -> Callable[[], object] | None:
+def compliance_grid_all(user, granularity: str) -> Callable[[], object] | None:
     selectors = _optional("compliance.selectors")
-    if selectors is None:
+    if selectors is None or not hasattr(selectors, "cadence_grid") or not hasattr(selectors, "GridParams"):
         return None
-    today = dt.date.today()
-    for name in ("compliance_grid", "cadence_grid", "report_grid"):
-        fn = getattr(selectors, name, None)
-        if callable(fn):
-            return lambda: fn(date_from=FIRST_DAY, date_to=dt.date(today.year, 12, 31))
-    return None
+    last = dt.date(dt.date.today().year, 12, 31)
+
+    def run():
+        params = selectors.GridParams.build(date_from=FIRST_DAY, date_to=last, granularity=granularity)
+        return selectors.cadence_grid(user=user, params=params)
+
+    return run
 
 
 def compliance_counts() -> dict[str, int]:
     models = _optional("compliance.models")
     counts = {}
-    for label, name in (("cadence flags", "Flag"), ("cadence flags", "CadenceFlag"), ("waivers", "Waiver")):
+    for label, name in (("cadence flags", "Flag"), ("waivers", "Waiver")):
         model = getattr(models, name, None) if models else None
         if model is not None:
             counts[label] = model.objects.count()

@@ -786,13 +786,31 @@ class LargeDatasetGenerator:
     # -- the compliance app's part, when it is installed ---------------------------------------------------------
 
     def _compliance_data(self) -> None:
-        """Hook for the compliance app's rows (waivers): ``compliance.large_dataset.seed`` when it exists."""
-        part = _optional("compliance.large_dataset")
-        if part is not None and hasattr(part, "seed"):
-            for label, n in part.seed(
-                rng=self.rng, today=self.today, window=(self.window.start, self.window.end)
-            ).items():
-                self.report.add(label, n)
+        """The compliance app's part, when it is installed: the 2014 suspension of practical co-operation as an
+        approved waiver, extended to the generated bodies below the ambassadorial level that existed then."""
+        services, models_ = _optional("compliance.services"), _optional("compliance.models")
+        seed = getattr(services, "waiver_seed_reference", None)
+        key = getattr(services, "SUSPENSION_2014_KEY", None)
+        waiver_model = getattr(models_, "Waiver", None)
+        if not (seed and key and waiver_model):
+            return
+        seed(acting_user=None)
+        waiver = waiver_model.objects.filter(reference_key=key).first()
+        if waiver is None:
+            return
+        suspended = dt.date(2014, 4, 1)
+        covered = set(waiver.bodies.values_list("pk", flat=True))
+        links = [
+            (waiver.pk, p.body.pk)
+            for p in self.bodies
+            if p.body.note == GENERATED_NOTE
+            and p.body.pk not in covered
+            and p.body.existed_from <= suspended
+            and (p.body.existed_to is None or p.body.existed_to >= suspended)
+        ]
+        through = waiver_model.bodies.through
+        self.writer.write(through, ["waiver", "body"], links)
+        self.report.add("waivers", waiver_model.objects.count())
 
     def _flags(self) -> None:
         refresh = cadence_job()
@@ -833,7 +851,7 @@ def large_dataset_reset() -> None:
     with transaction.atomic():
         for name in ("compliance.models",):
             module = _optional(name)
-            for model_name in ("Flag", "CadenceFlag", "Waiver"):
+            for model_name in ("FlagEvent", "Flag", "Waiver"):
                 model = getattr(module, model_name, None) if module else None
                 if model is not None:
                     model.objects.all().delete()
