@@ -165,8 +165,14 @@ class RowWriter:
             buffer.seek(0)
             table = connection.ops.quote_name(model._meta.db_table)
             names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+            sql = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
             with connection.cursor() as cursor:
-                cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+                raw = cursor.cursor
+                if hasattr(raw, "copy_expert"):  # psycopg2
+                    raw.copy_expert(sql, buffer)
+                else:  # psycopg 3
+                    with raw.copy(sql) as copy:
+                        copy.write(buffer.getvalue())
         else:
             attnames = [model._meta.get_field(c).attname for c in columns]
             objs = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
