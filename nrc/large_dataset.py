@@ -291,6 +291,9 @@ class LargeDatasetGenerator:
         reference_load()
         if Body.objects.filter(code=WORKING_GROUP_CODE.format(1)).exists():
             raise LargeDatasetError("A large data set is already here: run with --reset to replace it.")
+        if Meeting.objects.exists():
+            # Generated meetings must not collide with others (the venue exclusion constraint, references).
+            raise LargeDatasetError("This database already has meetings: use an empty database, or --reset.")
         with transaction.atomic():
             self._step("users", self._users)
             self._step("bodies", self._bodies)

@@ -111,3 +111,14 @@ def test_command_generates_and_resets(reference, capsys):
     call_command("generate_large_dataset", "--scale", "0.001", "--today", "2026-11-27", "--reset")
     assert Meeting.objects.count() == count
     assert f"{count} meetings" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_a_database_with_meetings_is_refused(reference):
+    from tests.factories import MeetingFactory
+
+    MeetingFactory()
+    with pytest.raises(LargeDatasetError, match="already has meetings"):
+        large_dataset_generate(scale=0.001, today=TODAY)
+    assert Meeting.objects.count() == 1
+    assert not Body.objects.filter(note=GENERATED_NOTE).exists()
