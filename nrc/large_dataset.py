@@ -49,6 +49,7 @@ from meetings.models import (
     JointDecision,
     Meeting,
     MeetingKind,
+    MeetingSlotChange,
     MeetingStatus,
     Minutes,
     MinutesStatus,
@@ -530,9 +531,9 @@ class LargeDatasetGenerator:
         rng = self.rng
         members = self.members
         areas = list(CooperationArea.objects.order_by("code").values_list("pk", flat=True))
-        agenda, attendance, papers, minutes = [], [], [], []
+        agenda, attendance, papers, minutes, moves = [], [], [], [], []
         paper_numbers: dict[tuple[int, int], int] = {}
-        for meeting_id, body, day, _starts_at, ends_at, status, participants in self.meetings:
+        for meeting_id, body, day, starts_at, ends_at, status, participants in self.meetings:
             for position, title in enumerate(self._agenda_titles(), start=1):
                 agenda.append(
                     (
@@ -557,6 +558,16 @@ class LargeDatasetGenerator:
                         "application/pdf", rng.randint(40_000, 900_000),
                         Classification.UNCLASSIFIED if rng.random() < 0.8 else Classification.RESTRICTED,
                         rng.choice(("en", "en", "fr", "ru")), self.secretariat_id, ends_at - dt.timedelta(days=3),
+                    )
+                )  # fmt: skip
+            if rng.random() < 0.02:
+                # Rescheduled once: the original slot a week earlier is kept in the history.
+                week = dt.timedelta(days=7)
+                moves.append(
+                    (
+                        self.writer.next_id(MeetingSlotChange), meeting_id, starts_at - week, ends_at - week, None,
+                        starts_at, ends_at, None, "Moved at the request of a delegation.", self.secretariat_id,
+                        min(self.now, starts_at - 2 * week),
                     )
                 )  # fmt: skip
             if status != MeetingStatus.HELD:
@@ -610,6 +621,12 @@ class LargeDatasetGenerator:
         columns = ["meeting", "member", "status", "representative", "representation_level"]
         for chunk in _chunks(attendance, 200_000):
             self.report.add("attendance", self.writer.write(Attendance, columns, chunk))
+        move_columns = [
+            "id", "meeting", "previous_starts_at", "previous_ends_at", "previous_venue", "new_starts_at", "new_ends_at",
+            "new_venue", "reason", "changed_by", "changed_at",
+        ]  # fmt: skip
+        self.report.add("reschedules", self.writer.write(MeetingSlotChange, move_columns, moves))
+        Meeting.objects.filter(pk__in=[m[1] for m in moves]).update(sequence=1)
         minutes_columns = ["meeting", "text", "status", "drafted_by", "drafted_at", "approved_by", "approved_at"]
         self.report.add("minutes", self.writer.write(Minutes, minutes_columns, minutes))
 
@@ -869,7 +886,7 @@ def large_dataset_reset() -> None:
             ProposedSlot, Paper, SessionRequest, AgendaItem, Attendance, Minutes,
         ):  # fmt: skip
             model.objects.all().delete()
-        from meetings.models import MeetingSeries, MeetingSlotChange
+        from meetings.models import MeetingSeries
 
         MeetingSlotChange.objects.all().delete()
         Meeting.objects.all().delete()
