@@ -15,6 +15,7 @@ from itertools import islice
 
 from dateutil.rrule import rrulestr
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -126,8 +127,6 @@ def save_with_venue_guard(meeting: Meeting, **save_kwargs) -> None:
 def meeting_participants(meeting: Meeting) -> list:
     """The people taking part: the delegations of the members sitting in the body that day, the chair's office
     and the secretariat."""
-    from django.contrib.auth import get_user_model
-
     from committees.selectors import body_members_on
 
     day = timezone.localtime(meeting.starts_at, _council_tz()).date()
@@ -897,7 +896,7 @@ def calendar_token_issue(*, user, acting_user) -> str:
     if acting_user.pk != user.pk:
         require_role(acting_user, Role.ADMINISTRATOR)
     token = secrets.token_urlsafe(32)
-    type(user).objects.filter(pk=user.pk).update(calendar_token=token)
+    get_user_model().objects.filter(pk=user.pk).update(calendar_token=token)
     user.calendar_token = token
     audit_record(actor=acting_user, action="calendar_token.issue", obj=user, after={"issued": True})
     return token
@@ -907,7 +906,7 @@ def calendar_token_issue(*, user, acting_user) -> str:
 def calendar_token_revoke(*, user, acting_user) -> None:
     if acting_user.pk != user.pk:
         require_role(acting_user, Role.ADMINISTRATOR)
-    type(user).objects.filter(pk=user.pk).update(calendar_token=None)
+    get_user_model().objects.filter(pk=user.pk).update(calendar_token=None)
     user.calendar_token = None
     audit_record(actor=acting_user, action="calendar_token.revoke", obj=user, after={"revoked": True})
 
@@ -940,8 +939,6 @@ def reminders_send(*, now: dt.datetime | None = None) -> dict[str, int]:
     - the secretariat, once a day, about held meetings whose minutes are unapproved after 14 days and about past
       meetings still marked scheduled.
     """
-    from django.contrib.auth import get_user_model
-
     from nrc.models import Notification
 
     now = now or timezone.now()
