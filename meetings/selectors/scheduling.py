@@ -12,6 +12,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from committees.models import Body, Member, Role
 from committees.selectors import bodies_visible_to, body_members_on
@@ -52,13 +54,13 @@ class MeetingFilter(django_filters.FilterSet):
         queryset=Body.objects.none(), label=_("Body"), field_name="body", empty_label=_("All bodies")
     )
     level = django_filters.ChoiceFilter(label=_("Level"), field_name="body__level", empty_label=_("All levels"))
-    area = django_filters.ModelChoiceFilter(
+    area = extend_schema_field(OpenApiTypes.INT)(django_filters.ModelChoiceFilter)(
         queryset=CooperationArea.objects.none(),
         label=_("Co-operation area"),
         method="filter_area",
         empty_label=_("All areas"),
     )
-    member = django_filters.ModelChoiceFilter(
+    member = extend_schema_field(OpenApiTypes.INT)(django_filters.ModelChoiceFilter)(
         queryset=Member.objects.none(), label=_("Member"), method="filter_member", empty_label=_("All members")
     )
     status = django_filters.ChoiceFilter(choices=MeetingStatus.choices, label=_("Status"), empty_label=_("Any status"))

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from committees.models import Member
 from meetings.models import (
-    AgendaItem,
     Attendance,
     Meeting,
     MeetingSeries,
@@ -27,7 +26,10 @@ from nrc.errors import Conflict, ValidationError
 from nrc.models import AuditEntry, Notification
 from tests.factories import BodyFactory, MeetingFactory, brussels
 
-from .scheduling_fixtures import amb, hq, pdf_upload  # noqa: F401
+from . import scheduling_fixtures
+from .scheduling_fixtures import pdf_upload
+
+amb, hq = scheduling_fixtures.amb, scheduling_fixtures.hq  # fixtures
 
 MONTHLY_2027 = "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20271231T235959Z"
 
@@ -35,8 +37,13 @@ MONTHLY_2027 = "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20271231T235959Z"
 def _meeting(secretariat, amb, hq, start=None, **kw):
     start = start or brussels(2027, 3, 9, 10)
     return services.meeting_create(
-        body=amb, title="Ambassadors", starts_at=start, ends_at=start + dt.timedelta(hours=2), venue=hq,
-        acting_user=secretariat, **kw
+        body=amb,
+        title="Ambassadors",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        venue=hq,
+        acting_user=secretariat,
+        **kw,
     )
 
 
@@ -46,8 +53,12 @@ def _meeting(secretariat, amb, hq, start=None, **kw):
 def test_create_refuses_end_before_start_and_saves_nothing(secretariat, amb, hq):
     with pytest.raises(ValidationError) as exc:
         services.meeting_create(
-            body=amb, title="X", starts_at=brussels(2027, 1, 5, 12), ends_at=brussels(2027, 1, 5, 10),
-            venue=hq, acting_user=secretariat,
+            body=amb,
+            title="X",
+            starts_at=brussels(2027, 1, 5, 12),
+            ends_at=brussels(2027, 1, 5, 10),
+            venue=hq,
+            acting_user=secretariat,
         )
     assert list(exc.value.error_dict) == ["ends_at"]
     assert Meeting.objects.count() == 0
@@ -57,7 +68,10 @@ def test_create_refuses_a_body_that_did_not_exist_that_day(secretariat, referenc
     body = BodyFactory(existed_from=dt.date(2020, 1, 1), existed_to=dt.date(2021, 12, 31))
     with pytest.raises(ValidationError) as exc:
         services.meeting_create(
-            body=body, title="X", starts_at=brussels(2027, 1, 5, 10), ends_at=brussels(2027, 1, 5, 12),
+            body=body,
+            title="X",
+            starts_at=brussels(2027, 1, 5, 10),
+            ends_at=brussels(2027, 1, 5, 12),
             acting_user=secretariat,
         )
     assert list(exc.value.error_dict) == ["body"]
@@ -69,8 +83,12 @@ def test_create_refuses_a_booked_venue(secretariat, amb, hq):
     other = BodyFactory()
     with pytest.raises(Conflict) as exc:
         services.meeting_create(
-            body=other, title="Clash", starts_at=brussels(2027, 3, 9, 11), ends_at=brussels(2027, 3, 9, 13),
-            venue=hq, acting_user=secretariat,
+            body=other,
+            title="Clash",
+            starts_at=brussels(2027, 3, 9, 11),
+            ends_at=brussels(2027, 3, 9, 13),
+            venue=hq,
+            acting_user=secretariat,
         )
     assert list(exc.value.error_dict) == ["venue"]
     assert Meeting.objects.count() == 1
@@ -94,7 +112,10 @@ def test_create_writes_an_audit_entry(secretariat, amb, hq):
 
 def test_preview_of_a_monthly_rule_for_2027_lists_12_occurrences_at_10_brussels(secretariat, amb, hq):
     rows = services.series_preview(
-        body=amb, rrule=MONTHLY_2027, first_starts_at=brussels(2027, 1, 12, 10), ends_at=brussels(2027, 1, 12, 12),
+        body=amb,
+        rrule=MONTHLY_2027,
+        first_starts_at=brussels(2027, 1, 12, 10),
+        ends_at=brussels(2027, 1, 12, 12),
         venue=hq,
     )
     assert len(rows) == 12
@@ -108,7 +129,10 @@ def test_preview_shows_venue_conflicts_and_same_day_warnings(secretariat, amb, h
     MeetingFactory(body=BodyFactory(), venue=hq, starts_at=brussels(2027, 2, 9, 11), status=MeetingStatus.SCHEDULED)
     MeetingFactory(body=amb, starts_at=brussels(2027, 3, 9, 15), status=MeetingStatus.SCHEDULED)
     rows = services.series_preview(
-        body=amb, rrule=MONTHLY_2027, first_starts_at=brussels(2027, 1, 12, 10), ends_at=brussels(2027, 1, 12, 12),
+        body=amb,
+        rrule=MONTHLY_2027,
+        first_starts_at=brussels(2027, 1, 12, 10),
+        ends_at=brussels(2027, 1, 12, 12),
         venue=hq,
     )
     assert [bool(r["conflict"]) for r in rows[:4]] == [False, True, False, False]
@@ -128,8 +152,13 @@ def test_preview_shows_venue_conflicts_and_same_day_warnings(secretariat, amb, h
 def test_series_refuses_a_bad_rule_on_the_rrule_field_and_saves_nothing(secretariat, amb, hq, rrule, message):
     with pytest.raises(ValidationError) as exc:
         services.series_create(
-            body=amb, title="AMB", rrule=rrule, first_starts_at=brussels(2027, 1, 12, 10),
-            ends_at=brussels(2027, 1, 12, 12), venue=hq, acting_user=secretariat,
+            body=amb,
+            title="AMB",
+            rrule=rrule,
+            first_starts_at=brussels(2027, 1, 12, 10),
+            ends_at=brussels(2027, 1, 12, 12),
+            venue=hq,
+            acting_user=secretariat,
         )
     assert list(exc.value.error_dict) == ["rrule"]
     assert message in exc.value.error_dict["rrule"][0].messages[0]
@@ -139,18 +168,27 @@ def test_series_refuses_a_bad_rule_on_the_rrule_field_and_saves_nothing(secretar
 def test_series_with_500_occurrences_is_accepted(secretariat, reference):
     body = BodyFactory()
     series = services.series_create(
-        body=body, title="Daily", rrule="FREQ=DAILY;COUNT=500", first_starts_at=brussels(2027, 1, 1, 9),
-        ends_at=brussels(2027, 1, 1, 10), acting_user=secretariat,
+        body=body,
+        title="Daily",
+        rrule="FREQ=DAILY;COUNT=500",
+        first_starts_at=brussels(2027, 1, 1, 9),
+        ends_at=brussels(2027, 1, 1, 10),
+        acting_user=secretariat,
     )
     assert series.meetings.count() == 500
 
 
 def test_series_clashing_with_a_booked_venue_is_refused_unless_skipped(secretariat, amb, hq):
     MeetingFactory(body=BodyFactory(), venue=hq, starts_at=brussels(2027, 2, 9, 11), status=MeetingStatus.SCHEDULED)
-    args = dict(
-        body=amb, title="AMB", rrule=MONTHLY_2027, first_starts_at=brussels(2027, 1, 12, 10),
-        ends_at=brussels(2027, 1, 12, 12), venue=hq, acting_user=secretariat,
-    )
+    args = {
+        "body": amb,
+        "title": "AMB",
+        "rrule": MONTHLY_2027,
+        "first_starts_at": brussels(2027, 1, 12, 10),
+        "ends_at": brussels(2027, 1, 12, 12),
+        "venue": hq,
+        "acting_user": secretariat,
+    }
     with pytest.raises(Conflict) as exc:
         services.series_create(**args)
     assert list(exc.value.error_dict) == ["venue"]
@@ -165,8 +203,12 @@ def test_series_outside_the_life_of_the_body_is_refused(secretariat, reference):
     body = BodyFactory(existed_from=dt.date(2020, 1, 1), existed_to=dt.date(2027, 6, 30))
     with pytest.raises(ValidationError) as exc:
         services.series_create(
-            body=body, title="X", rrule=MONTHLY_2027, first_starts_at=brussels(2027, 1, 12, 10),
-            ends_at=brussels(2027, 1, 12, 12), acting_user=secretariat,
+            body=body,
+            title="X",
+            rrule=MONTHLY_2027,
+            first_starts_at=brussels(2027, 1, 12, 10),
+            ends_at=brussels(2027, 1, 12, 12),
+            acting_user=secretariat,
         )
     assert list(exc.value.error_dict) == ["rrule"]
     assert Meeting.objects.count() == 0
@@ -174,8 +216,13 @@ def test_series_outside_the_life_of_the_body_is_refused(secretariat, reference):
 
 def _series(secretariat, amb, hq):
     return services.series_create(
-        body=amb, title="Ambassadors", rrule=MONTHLY_2027, first_starts_at=brussels(2027, 1, 12, 10),
-        ends_at=brussels(2027, 1, 12, 12), venue=hq, acting_user=secretariat,
+        body=amb,
+        title="Ambassadors",
+        rrule=MONTHLY_2027,
+        first_starts_at=brussels(2027, 1, 12, 10),
+        ends_at=brussels(2027, 1, 12, 12),
+        venue=hq,
+        acting_user=secretariat,
     )
 
 
@@ -188,8 +235,12 @@ def test_reschedule_keeps_the_original_slot_raises_sequence_and_tells_participan
     meeting = _meeting(secretariat, amb, hq)
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_reschedule(
-            meeting=meeting, starts_at=brussels(2027, 3, 10, 15), ends_at=brussels(2027, 3, 10, 17), venue=hq,
-            reason="Ministerial travel", acting_user=secretariat,
+            meeting=meeting,
+            starts_at=brussels(2027, 3, 10, 15),
+            ends_at=brussels(2027, 3, 10, 17),
+            venue=hq,
+            reason="Ministerial travel",
+            acting_user=secretariat,
         )
     meeting.refresh_from_db()
     assert (meeting.starts_at, meeting.sequence) == (brussels(2027, 3, 10, 15), 1)
@@ -204,8 +255,12 @@ def test_notifications_are_not_queued_when_the_transaction_rolls_back(secretaria
     meeting = _meeting(secretariat, amb, hq)
     with pytest.raises(ValidationError):
         services.meeting_reschedule(
-            meeting=meeting, starts_at=brussels(2027, 3, 10, 15), ends_at=brussels(2027, 3, 10, 17), venue=hq,
-            reason="  ", acting_user=secretariat,
+            meeting=meeting,
+            starts_at=brussels(2027, 3, 10, 15),
+            ends_at=brussels(2027, 3, 10, 17),
+            venue=hq,
+            reason="  ",
+            acting_user=secretariat,
         )
     assert Notification.objects.count() == 0
     assert mailoutbox == []
@@ -215,8 +270,13 @@ def test_reschedule_this_and_following_shifts_on_the_wall_clock(secretariat, amb
     series = _series(secretariat, amb, hq)
     meetings = list(series.meetings.order_by("starts_at"))
     changed = services.meeting_reschedule(
-        meeting=meetings[1], starts_at=brussels(2027, 2, 9, 14), ends_at=brussels(2027, 2, 9, 15), venue=hq,
-        reason="Afternoon sessions", acting_user=secretariat, following=True,
+        meeting=meetings[1],
+        starts_at=brussels(2027, 2, 9, 14),
+        ends_at=brussels(2027, 2, 9, 15),
+        venue=hq,
+        reason="Afternoon sessions",
+        acting_user=secretariat,
+        following=True,
     )
     assert len(changed) == 11
     m = Meeting.objects.get(pk=meetings[6].pk)  # July: summer time
@@ -229,8 +289,12 @@ def test_reschedule_onto_a_booked_venue_is_refused_and_nothing_changes(secretari
     MeetingFactory(body=BodyFactory(), venue=hq, starts_at=brussels(2027, 3, 10, 15), status=MeetingStatus.SCHEDULED)
     with pytest.raises(Conflict):
         services.meeting_reschedule(
-            meeting=meeting, starts_at=brussels(2027, 3, 10, 15), ends_at=brussels(2027, 3, 10, 17), venue=hq,
-            reason="x", acting_user=secretariat,
+            meeting=meeting,
+            starts_at=brussels(2027, 3, 10, 15),
+            ends_at=brussels(2027, 3, 10, 17),
+            venue=hq,
+            reason="x",
+            acting_user=secretariat,
         )
     meeting.refresh_from_db()
     assert (meeting.starts_at, meeting.sequence) == (brussels(2027, 3, 9, 10), 0)
@@ -296,8 +360,10 @@ def test_attendance_only_for_members_sitting_in_the_body(secretariat, amb, hq):
     us, ru = Member.objects.get(iso2="US"), Member.objects.get(iso2="RU")
     rows = services.attendance_record(
         meeting=meeting,
-        rows=[{"member": us.pk, "status": "present", "representative": "Ambassador", "representation_level": "PR"},
-              {"member": ru.pk, "status": "excused"}],
+        rows=[
+            {"member": us.pk, "status": "present", "representative": "Ambassador", "representation_level": "PR"},
+            {"member": ru.pk, "status": "excused"},
+        ],
         acting_user=secretariat,
     )
     assert [(a.member.iso2, a.status) for a in rows] == [("RU", "excused"), ("US", "present")]
@@ -305,7 +371,9 @@ def test_attendance_only_for_members_sitting_in_the_body(secretariat, amb, hq):
     outsider.participants.add(us)
     other = MeetingFactory(body=outsider, starts_at=timezone.now() - dt.timedelta(days=1))
     with pytest.raises(ValidationError) as exc:
-        services.attendance_record(meeting=other, rows=[{"member": ru.pk, "status": "present"}], acting_user=secretariat)
+        services.attendance_record(
+            meeting=other, rows=[{"member": ru.pk, "status": "present"}], acting_user=secretariat
+        )
     assert list(exc.value.error_dict) == ["member"]
     assert Attendance.objects.filter(meeting=other).count() == 0
 
@@ -327,7 +395,7 @@ def test_minutes_drafted_then_approved_are_read_only(secretariat, chair, amb, hq
 
 def test_agenda_items_are_ordered_and_can_be_moved_and_removed(secretariat, amb, hq):
     meeting = _meeting(secretariat, amb, hq)
-    a, b, c = (services.agenda_item_add(meeting=meeting, title=t, acting_user=secretariat) for t in "ABC")
+    a, _b, c = (services.agenda_item_add(meeting=meeting, title=t, acting_user=secretariat) for t in "ABC")
     services.agenda_item_move(item=c, direction="up", acting_user=secretariat)
     assert list(meeting.agenda_items.values_list("title", "position")) == [("A", 1), ("C", 2), ("B", 3)]
     services.agenda_item_delete(item=a, acting_user=secretariat)
@@ -362,8 +430,11 @@ def test_paper_refuses_oversized_or_unexpected_files(secretariat, amb, hq, name,
     meeting = _meeting(secretariat, amb, hq)
     with pytest.raises(ValidationError) as exc:
         services.paper_upload(
-            meeting=meeting, reference="NRC(AMB)D(2027)0002", title="Bad",
-            file=SimpleUploadedFile(name, content), acting_user=secretariat,
+            meeting=meeting,
+            reference="NRC(AMB)D(2027)0002",
+            title="Bad",
+            file=SimpleUploadedFile(name, content),
+            acting_user=secretariat,
         )
     assert list(exc.value.error_dict) == ["file"]
     assert Paper.objects.count() == 0
@@ -391,8 +462,7 @@ def test_reminders_are_sent_once(secretariat, delegation, amb, hq, django_captur
 
 
 def test_reminders_task_is_registered_under_the_beat_name():
-    from nrc.celery import app
-
     import meetings.tasks  # noqa: F401
+    from nrc.celery import app
 
     assert "meetings.tasks.reminders_send" in app.tasks

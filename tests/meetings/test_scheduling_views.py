@@ -11,7 +11,9 @@ from django.utils import timezone
 from meetings.models import Meeting, MeetingSeries, MeetingStatus, Minutes, MinutesStatus
 from tests.factories import BodyFactory, MeetingFactory, brussels
 
-from .scheduling_fixtures import amb, hq  # noqa: F401
+from . import scheduling_fixtures
+
+amb, hq = scheduling_fixtures.amb, scheduling_fixtures.hq  # fixtures
 
 
 def _many(body, n, start=None):
@@ -19,8 +21,11 @@ def _many(body, n, start=None):
     Meeting.objects.bulk_create(
         [
             Meeting(
-                body=body, title=f"M{i}", starts_at=start + dt.timedelta(minutes=80 * i),
-                ends_at=start + dt.timedelta(minutes=80 * i + 60), status=MeetingStatus.SCHEDULED,
+                body=body,
+                title=f"M{i}",
+                starts_at=start + dt.timedelta(minutes=80 * i),
+                ends_at=start + dt.timedelta(minutes=80 * i + 60),
+                status=MeetingStatus.SCHEDULED,
             )
             for i in range(n)
         ]
@@ -103,15 +108,27 @@ def test_delegation_cannot_see_meetings_of_bodies_it_does_not_sit_in(other_deleg
 def test_create_form_shows_field_errors_and_saves_nothing(secretariat_client, amb, hq):
     response = secretariat_client.post(
         reverse("meetings:meeting_create"),
-        {"body": amb.pk, "kind": "regular", "title": "X", "starts_at": "2027-03-09T12:00", "ends_at": "2027-03-09T10:00"},
+        {
+            "body": amb.pk,
+            "kind": "regular",
+            "title": "X",
+            "starts_at": "2027-03-09T12:00",
+            "ends_at": "2027-03-09T10:00",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {"ends_at": ["The meeting must end after it starts."]}
     MeetingFactory(body=BodyFactory(), venue=hq, starts_at=brussels(2027, 3, 9, 10), status=MeetingStatus.SCHEDULED)
     response = secretariat_client.post(
         reverse("meetings:meeting_create"),
-        {"body": amb.pk, "kind": "regular", "title": "X", "starts_at": "2027-03-09T11:00",
-         "ends_at": "2027-03-09T13:00", "venue": hq.pk},
+        {
+            "body": amb.pk,
+            "kind": "regular",
+            "title": "X",
+            "starts_at": "2027-03-09T11:00",
+            "ends_at": "2027-03-09T13:00",
+            "venue": hq.pk,
+        },
     )
     assert list(response.context["form"].errors) == ["venue"]
     assert Meeting.objects.filter(body=amb).count() == 0
@@ -121,8 +138,13 @@ def test_create_warns_about_a_second_meeting_of_the_body_the_same_day(secretaria
     MeetingFactory(body=amb, starts_at=brussels(2027, 3, 9, 10), status=MeetingStatus.SCHEDULED)
     response = secretariat_client.post(
         reverse("meetings:meeting_create"),
-        {"body": amb.pk, "kind": "regular", "title": "Second", "starts_at": "2027-03-09T15:00",
-         "ends_at": "2027-03-09T16:00"},
+        {
+            "body": amb.pk,
+            "kind": "regular",
+            "title": "Second",
+            "starts_at": "2027-03-09T15:00",
+            "ends_at": "2027-03-09T16:00",
+        },
         follow=True,
     )
     assert "NRC-AMB has another meeting the same day." in response.content.decode()
@@ -130,8 +152,13 @@ def test_create_warns_about_a_second_meeting_of_the_body_the_same_day(secretaria
 
 def test_series_form_previews_then_saves(secretariat_client, amb, hq):
     data = {
-        "body": amb.pk, "kind": "regular", "title": "Ambassadors", "starts_at": "2027-01-12T10:00",
-        "ends_at": "2027-01-12T12:00", "rrule": "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20271231", "venue": hq.pk,
+        "body": amb.pk,
+        "kind": "regular",
+        "title": "Ambassadors",
+        "starts_at": "2027-01-12T10:00",
+        "ends_at": "2027-01-12T12:00",
+        "rrule": "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20271231",
+        "venue": hq.pk,
         "preview": "1",
     }
     response = secretariat_client.post(reverse("meetings:series_create"), data)
@@ -147,8 +174,13 @@ def test_series_form_previews_then_saves(secretariat_client, amb, hq):
 
 def test_series_form_reports_a_bad_rule_on_its_field(secretariat_client, amb):
     data = {
-        "body": amb.pk, "kind": "regular", "title": "A", "starts_at": "2027-01-12T10:00",
-        "ends_at": "2027-01-12T12:00", "rrule": "FREQ=DAILY", "save": "1",
+        "body": amb.pk,
+        "kind": "regular",
+        "title": "A",
+        "starts_at": "2027-01-12T10:00",
+        "ends_at": "2027-01-12T12:00",
+        "rrule": "FREQ=DAILY",
+        "save": "1",
     }
     response = secretariat_client.post(reverse("meetings:series_create"), data)
     assert list(response.context["form"].errors) == ["rrule"]
@@ -182,8 +214,9 @@ def test_subscriptions_issue_revoke_and_follow(delegation, delegation_client, am
 
 
 def test_home_page_panels(secretariat_client, chair_client, secretariat, amb):
-    past = MeetingFactory(body=amb, title="Unrecorded", starts_at=timezone.now() - dt.timedelta(days=3),
-                          status=MeetingStatus.SCHEDULED)
+    past = MeetingFactory(
+        body=amb, title="Unrecorded", starts_at=timezone.now() - dt.timedelta(days=3), status=MeetingStatus.SCHEDULED
+    )
     held = MeetingFactory(body=amb, title="Drafted", starts_at=timezone.now() - dt.timedelta(days=5))
     Minutes.objects.create(meeting=held, text="x", drafted_by=secretariat)
     html = secretariat_client.get("/").content.decode()
