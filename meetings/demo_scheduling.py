@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from committees.models import Role
+from committees.models import Body, Role
 from cooperation.models import CooperationArea
 
-from .models import AgendaItem, Meeting, MeetingStatus, Minutes, MinutesStatus, Paper
+from .models import AgendaItem, Meeting, MeetingSeries, MeetingStatus, Minutes, MinutesStatus, Paper
 
 AGENDA = [
     "Adoption of the agenda",
@@ -29,7 +29,13 @@ def _author():
     User = get_user_model()
     user = User.objects.filter(role=Role.SECRETARIAT).order_by("pk").first()
     if user is None:
-        user = User.objects.filter(is_superuser=True).order_by("pk").first()
+        # Demo data need an author; this account cannot log in.
+        user, created = User.objects.get_or_create(
+            username="demo-data", defaults={"role": Role.SECRETARIAT, "is_active": False, "first_name": "Demo data"}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
     return user
 
 
@@ -56,8 +62,6 @@ def seed(*, rng: random.Random, today: dt.date) -> dict[str, int]:
             area = areas[rng.randrange(len(areas))] if areas and title.startswith("Progress") else None
             items.append(AgendaItem(meeting=meeting, position=position, title=title, area=area))
     AgendaItem.objects.bulk_create(items)
-    if author is None:
-        return {"agenda_items": len(items), "papers": 0, "minutes": 0}
     held = [m for m in recent if m.status == MeetingStatus.HELD][-6:]
     numbers: dict[tuple[int, int], int] = {}
     for meeting in held:
@@ -93,4 +97,50 @@ def seed(*, rng: random.Random, today: dt.date) -> dict[str, int]:
             approved_at=meeting.ends_at + dt.timedelta(days=10) if approved else None,
         )
         minutes += 1
-    return {"agenda_items": len(items), "papers": papers, "minutes": minutes}
+    series = _seed_series(author=author, today=today)
+    return {"agenda_items": len(items), "papers": papers, "minutes": minutes, "series": series}
+
+
+def _seed_series(*, author, today: dt.date) -> int:
+    """The ambassadors' meetings of the coming half-year, organised as a series on the second Wednesday of each
+    month at 10:00 (the demo's meetings of those months are moved onto the rule's dates, so none is added)."""
+    from meetings.services.scheduling import rrule_occurrences
+
+    if Meeting.objects.filter(is_demo=True, series__isnull=False).exists():
+        return 0
+    body = Body.objects.filter(code="NRC-AMB").first()
+    tz = timezone.get_default_timezone()
+    horizon = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    meetings = list(
+        Meeting.objects.filter(
+            is_demo=True, body=body, kind="regular", status=MeetingStatus.SCHEDULED, starts_at__gte=horizon
+        ).order_by("starts_at")[:6]
+    )
+    if body is None or not meetings:
+        return 0
+    first = timezone.localtime(meetings[0].starts_at, tz)
+    month = first.replace(day=1, hour=10, minute=0)
+    rule = "FREQ=MONTHLY;BYDAY=2WE;COUNT=6"
+    starts = rrule_occurrences(rrule=rule, first_starts_at=month)
+    by_month = {(timezone.localtime(s, tz).year, timezone.localtime(s, tz).month): s for s in starts}
+    series, _created = MeetingSeries.objects.get_or_create(
+        body=body,
+        title="Monthly meeting of the ambassadors",
+        defaults={
+            "rrule": rule,
+            "first_starts_at": starts[0],
+            "duration": dt.timedelta(hours=2),
+            "venue": meetings[0].venue,
+            "created_by": author,
+        },
+    )
+    for meeting in meetings:
+        local = timezone.localtime(meeting.starts_at, tz)
+        start = by_month.get((local.year, local.month))
+        if start is None:
+            continue
+        meeting.series = series
+        meeting.starts_at, meeting.ends_at = start, start + series.duration
+        meeting.title = f"{body.code} {timezone.localtime(start, tz):%Y-%m-%d}"
+        meeting.save(update_fields=["series", "starts_at", "ends_at", "title"])
+    return 1

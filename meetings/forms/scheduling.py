@@ -195,3 +195,7 @@ class AttendanceForm(forms.Form):
                     }
                 )
         return rows
+
+
+class ConfirmForm(forms.Form):
+    """No fields: a confirmation step for an action that changes a meeting."""

@@ -291,10 +291,21 @@ def _post_action(request, fn, success: str, **kwargs):
             messages.error(request, message)
 
 
+def _confirm_page(request, *, title, submit, meeting=None, intro="", form=None):
+    return _form_page(request, form or forms.ConfirmForm(), title=title, submit=submit, meeting=meeting, intro=intro)
+
+
 @secretariat_only
-@require_POST
 def meeting_mark_held(request, pk: int):
     meeting = selectors.meeting_get(user=request.user, pk=pk)
+    if request.method != "POST":
+        return _confirm_page(
+            request,
+            title=_("Record the meeting as held"),
+            submit=_("Mark held"),
+            meeting=meeting,
+            intro=_("Attendance and minutes can be recorded once the meeting is marked held."),
+        )
     _post_action(request, services.meeting_mark_held, _("The meeting is recorded as held."), meeting=meeting)
     return redirect("meetings:meeting_detail", pk=pk)
 
@@ -332,10 +343,17 @@ def meeting_minutes(request, pk: int):
 
 
 @roles_required(Role.CHAIR)
-@require_POST
 def minutes_approve(request, pk: int):
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     minutes = get_object_or_404(Minutes, meeting=meeting)
+    if request.method != "POST":
+        return _confirm_page(
+            request,
+            title=_("Approve the minutes"),
+            submit=_("Approve the minutes"),
+            meeting=meeting,
+            intro=_("Approved minutes can no longer be changed."),
+        )
     _post_action(request, services.minutes_approve, _("The minutes are approved."), minutes=minutes)
     return redirect("meetings:meeting_detail", pk=pk)
 
@@ -344,10 +362,11 @@ def minutes_approve(request, pk: int):
 
 
 @secretariat_only
-@require_POST
 def agenda_item_add(request, pk: int):
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    form = forms.AgendaItemForm(request.POST)
+    form = forms.AgendaItemForm(request.POST or None)
+    if request.method != "POST":
+        return _form_page(request, form, title=_("Add an agenda item"), submit=_("Add to the agenda"), meeting=meeting)
     if form.is_valid():
         _post_action(
             request,
@@ -470,10 +489,13 @@ def series_detail(request, pk: int):
 
 
 @secretariat_only
-@require_POST
 def series_cancel_rest(request, pk: int):
     series = selectors.series_get(user=request.user, pk=pk)
-    form = forms.SeriesCancelForm(request.POST)
+    form = forms.SeriesCancelForm(request.POST or None)
+    if request.method != "POST":
+        return _form_page(
+            request, form, title=_("Cancel the rest of the series"), submit=_("Cancel every meeting still to come")
+        )
     if not form.is_valid():
         messages.error(request, _("Give the reason for the cancellation."))
     else:

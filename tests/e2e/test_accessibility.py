@@ -27,9 +27,11 @@ SKIP = re.compile(
 
 def _object_for():
     """URL name → a function returning the id to put in the URL (the data come from the demo set)."""
+    from django.utils import timezone
+
     from committees.models import Body
     from cooperation.models import CooperationArea
-    from meetings.models import JointDecision, Meeting, SessionRequest
+    from meetings.models import JointDecision, Meeting, MeetingSeries, Paper, SessionRequest
     from nrc.models import BackgroundJob, JobStatus
 
     def first(qs):
@@ -39,8 +41,34 @@ def _object_for():
     def own_job(user):
         return BackgroundJob.objects.create(kind="export", user=user, status=JobStatus.RUNNING, progress=40).pk
 
+    def upcoming(user):
+        return first(Meeting.objects.filter(body__code="NRC-AMB", status="scheduled", starts_at__gt=timezone.now()))
+
+    def held(user):
+        return first(Meeting.objects.filter(body__code="NRC-AMB", status="held"))
+
+    def minutes_open(user):
+        return first(Meeting.objects.filter(body__code="NRC-AMB", status="held", minutes__status="draft"))
+
+    def series(user):
+        return first(MeetingSeries.objects.all())
+
     return {
         "job_detail": own_job,
+        "meetings:meeting_edit": upcoming,
+        "meetings:meeting_reschedule": upcoming,
+        "meetings:meeting_cancel": upcoming,
+        "meetings:meeting_mark_held": upcoming,
+        "meetings:paper_upload": upcoming,
+        "meetings:agenda_item_add": upcoming,
+        "meetings:agenda_item_move": upcoming,  # keyed by meeting and item: see tests/e2e/test_scheduling.py
+        "meetings:agenda_item_delete": upcoming,
+        "meetings:meeting_attendance": held,
+        "meetings:meeting_minutes": minutes_open,
+        "meetings:minutes_approve": minutes_open,
+        "meetings:paper_download": lambda user: first(Paper.objects.all()),
+        "meetings:series_detail": series,
+        "meetings:series_cancel_rest": series,
         "meetings:meeting_detail": lambda user: first(Meeting.objects.filter(body__code="NRC-AMB", status="held")),
         "meetings:request_detail": lambda user: first(SessionRequest.objects.all()),
         "meetings:decision_detail": lambda user: first(JointDecision.objects.all()),
