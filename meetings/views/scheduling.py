@@ -20,10 +20,12 @@ from django.views.decorators.http import require_GET, require_POST
 from committees.models import Role
 from committees.selectors import bodies_visible_to
 from nrc.errors import ValidationError
+from nrc.jobs import job_start
 from nrc.permissions import has_role
 
 from ..forms import scheduling as forms
 from ..ical import meetings_calendar
+from ..jobs_scheduling import SERIES_JOB, series_job_params
 from ..models import AgendaItem, MeetingStatus, Minutes, MinutesStatus
 from ..selectors import scheduling as selectors
 from ..services import scheduling as services
@@ -325,10 +327,18 @@ def meeting_attendance(request, pk: int):
     return render(request, "meetings/scheduling/attendance.html", {"meeting": meeting, "form": form})
 
 
-@secretariat_only
+@roles_required(Role.SECRETARIAT, Role.CHAIR)
 def meeting_minutes(request, pk: int):
+    """The minutes: the secretariat drafts them, the chair's office approves them; approved minutes are read-only."""
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     minutes = Minutes.objects.filter(meeting=meeting).first()
+    if has_role(request.user, Role.CHAIR):
+        if minutes is None:
+            raise Http404
+        if request.method == "POST":
+            _post_action(request, services.minutes_approve, _("The minutes are approved."), minutes=minutes)
+            return redirect("meetings:meeting_detail", pk=pk)
+        return render(request, "meetings/scheduling/minutes_approve.html", {"meeting": meeting, "minutes": minutes})
     if minutes is not None and minutes.status == MinutesStatus.APPROVED:
         raise PermissionDenied
     form = forms.MinutesForm(request.POST or None, initial={"text": minutes.text if minutes else ""})
@@ -340,22 +350,6 @@ def meeting_minutes(request, pk: int):
             messages.success(request, _("The draft minutes were saved."))
             return redirect("meetings:meeting_detail", pk=pk)
     return _form_page(request, form, title=_("Draft the minutes"), submit=_("Save the draft"), meeting=meeting)
-
-
-@roles_required(Role.CHAIR)
-def minutes_approve(request, pk: int):
-    meeting = selectors.meeting_get(user=request.user, pk=pk)
-    minutes = get_object_or_404(Minutes, meeting=meeting)
-    if request.method != "POST":
-        return _confirm_page(
-            request,
-            title=_("Approve the minutes"),
-            submit=_("Approve the minutes"),
-            meeting=meeting,
-            intro=_("Approved minutes can no longer be changed."),
-        )
-    _post_action(request, services.minutes_approve, _("The minutes are approved."), minutes=minutes)
-    return redirect("meetings:meeting_detail", pk=pk)
 
 
 # --- agenda and papers ---------------------------------------------------------------------------------------
@@ -439,6 +433,16 @@ def paper_download(request, paper_pk: int):
 # --- series --------------------------------------------------------------------------------------------------
 
 
+SERIES_IN_BACKGROUND = 100  # longer series are created by Celery, with a progress page
+
+
+def _occurrence_count(form, common) -> int:
+    try:
+        return len(services.rrule_occurrences(rrule=common["rrule"], first_starts_at=common["first_starts_at"]))
+    except ValidationError:
+        return 0  # the synchronous path reports the error on the field
+
+
 @secretariat_only
 def series_create(request):
     form = forms.SeriesForm(request.POST or None, user=request.user, initial={"kind": "regular"})
@@ -452,6 +456,9 @@ def series_create(request):
             "ends_at": data["ends_at"],
             "venue": data["venue"],
         }
+        if "save" in request.POST and _occurrence_count(form, common) > SERIES_IN_BACKGROUND:
+            job = job_start(kind=SERIES_JOB, params=series_job_params(data=data), acting_user=request.user)
+            return redirect("job_detail", pk=job.pk)
         if "save" in request.POST:
             ok, series = _call(
                 form,
@@ -605,7 +612,6 @@ urlpatterns = [
     path("<int:pk>/held/", meeting_mark_held, name="meeting_mark_held"),
     path("<int:pk>/attendance/", meeting_attendance, name="meeting_attendance"),
     path("<int:pk>/minutes/", meeting_minutes, name="meeting_minutes"),
-    path("<int:pk>/minutes/approve/", minutes_approve, name="minutes_approve"),
     path("<int:pk>/agenda/", agenda_item_add, name="agenda_item_add"),
     path("<int:pk>/agenda/<int:item_pk>/move/<str:direction>/", agenda_item_move, name="agenda_item_move"),
     path("<int:pk>/agenda/<int:item_pk>/delete/", agenda_item_delete, name="agenda_item_delete"),

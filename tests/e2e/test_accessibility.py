@@ -47,8 +47,8 @@ def _object_for():
     def held(user):
         return first(Meeting.objects.filter(body__code="NRC-AMB", status="held"))
 
-    def minutes_open(user):
-        return first(Meeting.objects.filter(body__code="NRC-AMB", status="held", minutes__status="draft"))
+    def minutes_draftable(user):
+        return first(Meeting.objects.filter(body__code="NRC-AMB", status="held").exclude(minutes__status="approved"))
 
     def series(user):
         return first(MeetingSeries.objects.all())
@@ -64,8 +64,7 @@ def _object_for():
         "meetings:agenda_item_move": upcoming,  # keyed by meeting and item: see tests/e2e/test_scheduling.py
         "meetings:agenda_item_delete": upcoming,
         "meetings:meeting_attendance": held,
-        "meetings:meeting_minutes": minutes_open,
-        "meetings:minutes_approve": minutes_open,
+        "meetings:meeting_minutes": minutes_draftable,
         "meetings:paper_download": lambda user: first(Paper.objects.all()),
         "meetings:series_detail": series,
         "meetings:series_cancel_rest": series,

@@ -190,7 +190,7 @@ def test_series_form_reports_a_bad_rule_on_its_field(secretariat_client, amb):
 def test_approved_minutes_are_read_only(secretariat, secretariat_client, chair_client, amb):
     meeting = MeetingFactory(body=amb, starts_at=timezone.now() - dt.timedelta(days=2))
     Minutes.objects.create(meeting=meeting, text="Draft", drafted_by=secretariat)
-    response = chair_client.post(reverse("meetings:minutes_approve", args=[meeting.pk]))
+    response = chair_client.post(reverse("meetings:meeting_minutes", args=[meeting.pk]))
     assert response.status_code == 302
     assert Minutes.objects.get(meeting=meeting).status == MinutesStatus.APPROVED
     assert secretariat_client.get(reverse("meetings:meeting_minutes", args=[meeting.pk])).status_code == 403
@@ -224,3 +224,28 @@ def test_home_page_panels(secretariat_client, chair_client, secretariat, amb):
     chair_html = chair_client.get("/").content.decode()
     assert "Minutes awaiting approval" in chair_html and "Drafted" in chair_html
     assert "Past meetings to record" not in chair_html
+
+
+def test_a_long_series_is_created_in_the_background_with_progress(secretariat, secretariat_client, amb):
+    from nrc.models import BackgroundJob, JobStatus
+
+    data = {
+        "body": amb.pk,
+        "kind": "regular",
+        "title": "Daily briefing",
+        "starts_at": "2027-01-04T09:00",
+        "ends_at": "2027-01-04T09:30",
+        "rrule": "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;COUNT=150",
+        "save": "1",
+    }
+    response = secretariat_client.post(reverse("meetings:series_create"), data)
+    job = BackgroundJob.objects.get()
+    assert response.url == reverse("job_detail", args=[job.pk])
+    assert (job.kind, job.status, job.progress, job.user) == (
+        "meetings.series_create",
+        JobStatus.DONE,
+        100,
+        secretariat,
+    )
+    assert MeetingSeries.objects.get().meetings.count() == 150
+    assert job.result_name.endswith(".ics")
