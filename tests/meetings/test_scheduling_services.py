@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -466,3 +467,21 @@ def test_reminders_task_is_registered_under_the_beat_name():
     from nrc.celery import app
 
     assert "meetings.tasks.reminders_send" in app.tasks
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the exclusion constraint exists on PostgreSQL only")
+def test_the_database_refuses_a_double_booking_the_service_check_did_not_see(secretariat, amb, hq):
+    # Given a booked venue, and a second booking that skipped the service's check (as a concurrent writer would)
+    _meeting(secretariat, amb, hq)
+    clash = Meeting(
+        body=BodyFactory(),
+        title="Clash",
+        starts_at=brussels(2027, 3, 9, 11),
+        ends_at=brussels(2027, 3, 9, 13),
+        venue=hq,
+    )
+    # When it is saved, then the exclusion constraint refuses it with a conflict on the venue
+    with pytest.raises(Conflict) as exc:
+        services.save_with_venue_guard(clash)
+    assert list(exc.value.error_dict) == ["venue"]
+    assert Meeting.objects.filter(venue=hq).count() == 1

@@ -226,7 +226,9 @@ def test_home_page_panels(secretariat_client, chair_client, secretariat, amb):
     assert "Past meetings to record" not in chair_html
 
 
-def test_a_long_series_is_created_in_the_background_with_progress(secretariat, secretariat_client, amb):
+def test_a_long_series_is_created_in_the_background_with_progress(
+    secretariat, secretariat_client, amb, django_capture_on_commit_callbacks
+):
     from nrc.models import BackgroundJob, JobStatus
 
     data = {
@@ -238,7 +240,8 @@ def test_a_long_series_is_created_in_the_background_with_progress(secretariat, s
         "rrule": "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;COUNT=150",
         "save": "1",
     }
-    response = secretariat_client.post(reverse("meetings:series_create"), data)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat_client.post(reverse("meetings:series_create"), data)
     job = BackgroundJob.objects.get()
     assert response.url == reverse("job_detail", args=[job.pk])
     assert (job.kind, job.status, job.progress, job.user) == (
