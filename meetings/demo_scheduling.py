@@ -104,7 +104,7 @@ def seed(*, rng: random.Random, today: dt.date) -> dict[str, int]:
 def _seed_series(*, author, today: dt.date) -> int:
     """The ambassadors' meetings of the coming half-year, organised as a series on the second Wednesday of each
     month at 10:00 (the demo's meetings of those months are moved onto the rule's dates, so none is added)."""
-    from meetings.services.scheduling import rrule_occurrences
+    from meetings.selectors.scheduling import rrule_occurrences
 
     if Meeting.objects.filter(is_demo=True, series__isnull=False).exists():
         return 0

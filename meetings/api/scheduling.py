@@ -259,8 +259,10 @@ class CancelledOut(serializers.Serializer):
     cancelled = serializers.IntegerField()
 
 
-def _valid(serializer_class, request, **kwargs):
-    serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
+def _valid(serializer_class, request, current: dict | None = None):
+    """Validated input; ``current`` fills the fields a partial update leaves out."""
+    data = request.data if current is None else {**current, **request.data}
+    serializer = serializer_class(data=data, context={"request": request})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -298,7 +300,8 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=MeetingUpdateIn, responses={200: MeetingOut(many=True)})
     def partial_update(self, request, pk=None):
         meeting = self.get_object()
-        data = _valid(MeetingUpdateIn, request)
+        current = {"title": meeting.title, "kind": meeting.kind, "chair": meeting.chair, "notes": meeting.notes}
+        data = _valid(MeetingUpdateIn, request, current=current)
         changed = services.meeting_update(meeting=meeting, acting_user=request.user, **data)
         return Response(MeetingOut(changed, many=True).data)
 
@@ -354,7 +357,7 @@ class SeriesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=False, methods=["post"])
     def preview(self, request):
         data = _valid(SeriesIn, request)
-        rows = services.series_preview(
+        rows = selectors.series_preview(
             body=data["body"],
             rrule=data["rrule"],
             first_starts_at=data["starts_at"],

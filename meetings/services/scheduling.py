@@ -11,9 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import zoneinfo
-from itertools import islice
 
-from dateutil.rrule import rrulestr
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -44,9 +42,9 @@ from ..models import (
     PaperLanguage,
     Venue,
 )
+from ..selectors.scheduling import series_preview
 
 VENUE_CONSTRAINT = "meeting_venue_no_overlap"
-SERIES_MAX_OCCURRENCES = 500
 
 # The only status changes a meeting may go through.
 MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -413,97 +411,6 @@ def meeting_mark_held(*, meeting: Meeting, acting_user, now: dt.datetime | None 
 
 
 # --- series --------------------------------------------------------------------------------------------------
-
-
-def rrule_occurrences(*, rrule: str, first_starts_at: dt.datetime) -> list[dt.datetime]:
-    """The start of every occurrence (aware, UTC) of an RFC 5545 rule, on the Council's wall clock.
-
-    Refuses a rule that does not parse, yields nothing, or more than ``SERIES_MAX_OCCURRENCES``
-    (an unbounded rule is refused as well)."""
-    text = (rrule or "").strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[6:]
-    if not text or "\n" in text or "DTSTART" in text.upper():
-        raise ValidationError({"rrule": _("Enter one recurrence rule, for example FREQ=MONTHLY;COUNT=12.")})
-    tz = _council_tz()
-    local_start = timezone.localtime(first_starts_at, tz)
-    try:
-        try:
-            rule = rrulestr(text, dtstart=local_start)
-            starts = list(islice(iter(rule), SERIES_MAX_OCCURRENCES + 1))
-        except ValueError as exc:
-            if "UNTIL" not in str(exc):
-                raise
-            # UNTIL written as a local date-time: read the rule on the naive wall clock.
-            rule = rrulestr(text, dtstart=local_start.replace(tzinfo=None))
-            starts = [s.replace(tzinfo=tz) for s in islice(iter(rule), SERIES_MAX_OCCURRENCES + 1)]
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-        raise ValidationError({"rrule": _("This is not a valid recurrence rule: %(error)s") % {"error": exc}}) from exc
-    if not starts:
-        raise ValidationError({"rrule": _("This rule yields no occurrence.")})
-    if len(starts) > SERIES_MAX_OCCURRENCES:
-        raise ValidationError(
-            {"rrule": _("This rule yields more than %(max)d occurrences.") % {"max": SERIES_MAX_OCCURRENCES}}
-        )
-    # Re-attach the zone so the UTC offset follows the wall-clock date (summer and winter time).
-    return [s.replace(tzinfo=None).replace(tzinfo=tz).astimezone(dt.UTC) for s in starts]
-
-
-def series_preview(
-    *,
-    body: Body,
-    rrule: str,
-    first_starts_at: dt.datetime,
-    ends_at: dt.datetime,
-    venue: Venue | None,
-) -> list[dict]:
-    """Every occurrence of a would-be series with what it clashes with: a booked venue (``conflict``), the body
-    not existing that day (``invalid``), or another meeting of the body the same day (``warning``).
-    Two queries whatever the number of occurrences."""
-    if ends_at <= first_starts_at:
-        raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
-    duration = ends_at - first_starts_at
-    starts = rrule_occurrences(rrule=rrule, first_starts_at=first_starts_at)
-    tz = _council_tz()
-    lo, hi = starts[0] - dt.timedelta(days=1), starts[-1] + duration + dt.timedelta(days=1)
-    booked = []
-    if venue is not None:
-        booked = list(
-            Meeting.objects.filter(venue=venue, starts_at__lt=hi, ends_at__gt=lo)
-            .exclude(status=MeetingStatus.CANCELLED)
-            .select_related("body")
-            .order_by("starts_at")
-        )
-    same_body: dict[dt.date, list[Meeting]] = {}
-    for m in (
-        Meeting.objects.filter(body=body, starts_at__lt=hi, ends_at__gt=lo)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .order_by("starts_at")
-    ):
-        same_body.setdefault(timezone.localtime(m.starts_at, tz).date(), []).append(m)
-    rows = []
-    for start in starts:
-        end = start + duration
-        day = timezone.localtime(start, tz).date()
-        clash = next((m for m in booked if m.starts_at < end and m.ends_at > start), None)
-        rows.append(
-            {
-                "starts_at": start,
-                "ends_at": end,
-                "day": day,
-                "invalid": ""
-                if body.exists_on(day)
-                else _("%(body)s does not exist on that day.") % {"body": body.code},
-                "conflict": (
-                    _("%(venue)s is booked by %(meeting)s.")
-                    % {"venue": venue.name, "meeting": f"{clash.body.code} {clash.title}"}
-                    if clash
-                    else ""
-                ),
-                "warning": (_("%(body)s already meets that day.") % {"body": body.code} if same_body.get(day) else ""),
-            }
-        )
-    return rows
 
 
 @transaction.atomic

@@ -438,7 +438,7 @@ SERIES_IN_BACKGROUND = 100  # longer series are created by Celery, with a progre
 
 def _occurrence_count(form, common) -> int:
     try:
-        return len(services.rrule_occurrences(rrule=common["rrule"], first_starts_at=common["first_starts_at"]))
+        return len(selectors.rrule_occurrences(rrule=common["rrule"], first_starts_at=common["first_starts_at"]))
     except ValidationError:
         return 0  # the synchronous path reports the error on the field
 
@@ -475,7 +475,7 @@ def series_create(request):
                     request, _("The series was created with %(n)d meetings.") % {"n": series.meetings.count()}
                 )
                 return redirect("meetings:series_detail", pk=series.pk)
-        ok, preview = _call(form, services.series_preview, **common)
+        ok, preview = _call(form, selectors.series_preview, **common)
     return render(request, "meetings/scheduling/series_form.html", {"form": form, "preview": preview})
 
 

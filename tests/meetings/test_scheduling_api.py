@@ -258,3 +258,13 @@ def test_schema_generates_without_warnings(as_secretariat):
     response = as_secretariat.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/v1/series/preview/" in response.content
+
+
+def test_partial_update_keeps_what_is_not_sent(as_secretariat, amb):
+    meeting = MeetingFactory(
+        body=amb, title="Old", chair="SG", starts_at=brussels(2027, 3, 9, 10), status=MeetingStatus.SCHEDULED
+    )
+    response = as_secretariat.patch(f"/api/v1/meetings/{meeting.pk}/", {"title": "New"}, format="json")
+    assert response.status_code == 200
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.chair, meeting.sequence) == ("New", "SG", 1)
