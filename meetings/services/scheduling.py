@@ -159,7 +159,7 @@ def _notify_participants(meeting: Meeting, template: str, **extra) -> None:
 
 
 def _lock(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("body", "venue", "series").get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(of=("self",)).select_related("body", "venue", "series").get(pk=meeting.pk)
 
 
 def _touch(meeting: Meeting) -> None:
@@ -233,7 +233,7 @@ def _following(meeting: Meeting) -> list[Meeting]:
     if meeting.series_id is None:
         return [_lock(meeting)]
     return list(
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("body", "venue", "series")
         .filter(series_id=meeting.series_id, starts_at__gte=meeting.starts_at, status=MeetingStatus.SCHEDULED)
         .order_by("starts_at", "id")
