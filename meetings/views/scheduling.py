@@ -146,14 +146,11 @@ def calendar(request):
 
 @require_GET
 def meeting_list(request):
-    filterset = selectors.MeetingFilter(
-        request.GET or None, queryset=selectors.meeting_list(user=request.user), user=request.user
-    )
-    queryset = (
-        filterset.qs
-        if filterset.is_bound and filterset.is_valid()
-        else selectors.meeting_list(user=request.user).filter(starts_at__gte=_local_midnight(timezone.localdate()))
-    )
+    data = request.GET.copy()
+    if not data.get("from") and not data.get("to"):
+        data["from"] = timezone.localdate().isoformat()  # by default, what is coming
+    filterset = selectors.MeetingFilter(data, queryset=selectors.meeting_list(user=request.user), user=request.user)
+    queryset = filterset.qs if filterset.is_valid() else selectors.meeting_list(user=request.user).none()
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -252,3 +252,34 @@ def test_a_long_series_is_created_in_the_background_with_progress(
     )
     assert MeetingSeries.objects.get().meetings.count() == 150
     assert job.result_name.endswith(".ics")
+
+
+def test_meeting_list_shows_what_is_coming_by_default_and_paginates(auditor_client, amb):
+    _many(amb, 60, start=timezone.now() + dt.timedelta(days=1))
+    MeetingFactory(body=amb, title="Long ago", starts_at=brussels(2010, 1, 5, 10))
+    first = auditor_client.get(reverse("meetings:meeting_list"))
+    second = auditor_client.get(reverse("meetings:meeting_list"), {"page": 2})
+    assert first.context["page"].paginator.count == 60
+    assert len(second.context["page"].object_list) == 10
+    assert "Long ago" not in first.content.decode() + second.content.decode()
+
+
+def test_paper_upload_page_refuses_a_bad_file_on_its_field(secretariat_client, amb):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings.models import Paper
+
+    meeting = MeetingFactory(body=amb, starts_at=brussels(2027, 3, 9, 10), status=MeetingStatus.SCHEDULED)
+    response = secretariat_client.post(
+        reverse("meetings:paper_upload", args=[meeting.pk]),
+        {
+            "reference": "NRC(AMB)D(2027)0001",
+            "title": "Agenda",
+            "classification": "NATO UNCLASSIFIED",
+            "language": "en",
+            "file": SimpleUploadedFile("agenda.exe", b"MZ\x90\x00"),
+        },
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["file"]
+    assert Paper.objects.count() == 0
