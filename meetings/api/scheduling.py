@@ -22,6 +22,7 @@ from ..models import (
     Attendance,
     AttendanceStatus,
     Classification,
+    ImplementationIssue,
     Meeting,
     MeetingKind,
     MeetingSeries,
@@ -97,7 +98,7 @@ class AgendaItemOut(serializers.ModelSerializer):
 
     class Meta:
         model = AgendaItem
-        fields = ["id", "meeting", "position", "title", "description", "area", "area_code"]
+        fields = ["id", "meeting", "position", "title", "description", "area", "area_code", "implementation_issue"]
         read_only_fields = fields
 
 
@@ -212,6 +213,9 @@ class AgendaItemIn(_ScopedMixin, serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     area = serializers.PrimaryKeyRelatedField(
         queryset=CooperationArea.objects.all(), allow_null=True, required=False, default=None
+    )
+    implementation_issue = serializers.PrimaryKeyRelatedField(
+        queryset=ImplementationIssue.objects.all(), allow_null=True, required=False, default=None
     )
 
     def __init__(self, *args, **kwargs):

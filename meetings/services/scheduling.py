@@ -507,8 +507,16 @@ def _require_editable_agenda(meeting: Meeting) -> None:
 
 @transaction.atomic
 def agenda_item_add(
-    *, meeting: Meeting, title: str, acting_user, description: str = "", area: CooperationArea | None = None
+    *,
+    meeting: Meeting,
+    title: str,
+    acting_user,
+    description: str = "",
+    area: CooperationArea | None = None,
+    implementation_issue=None,
 ) -> AgendaItem:
+    """Append an item to the agenda (it may concern a co-operation area, or an implementation issue raised by a
+    member about a joint decision)."""
     require_role(acting_user, Role.SECRETARIAT)
     meeting = _lock(meeting)
     _require_editable_agenda(meeting)
@@ -516,7 +524,12 @@ def agenda_item_add(
         raise ValidationError({"title": _("Give the agenda item a title.")})
     last = meeting.agenda_items.order_by("-position").values_list("position", flat=True).first() or 0
     item = AgendaItem.objects.create(
-        meeting=meeting, position=last + 1, title=title.strip(), description=description, area=area
+        meeting=meeting,
+        position=last + 1,
+        title=title.strip(),
+        description=description,
+        area=area,
+        implementation_issue=implementation_issue,
     )
     _touch(meeting)
     meeting.save(update_fields=["sequence", "updated_at"])
