@@ -1,11 +1,13 @@
 """Background job: a long series is created by Celery while the page shows progress (see nrc/jobs.py).
-The result to download is the new series as an iCalendar file."""
+The result to download is the new series as an iCalendar file. Importing this module registers the runner
+(the series page imports it, so the runner exists wherever the page does)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from committees.models import Body
+from nrc.jobs import job_kind
 
 from .ical import meetings_calendar
 from .models import Venue
@@ -29,6 +31,7 @@ def series_job_params(*, data: dict) -> dict:
     }
 
 
+@job_kind(SERIES_JOB)
 def series_create_job(*, job, progress):
     params = job.params
     progress(5, "")
