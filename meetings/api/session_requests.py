@@ -213,7 +213,8 @@ class SessionRequestViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(SessionRequestDetailOut(fresh, context=self.get_serializer_context()).data, status=code)
 
     def retrieve(self, request, *args, **kwargs):
-        return self._detail(self.get_object())
+        obj = self.get_object()
+        return Response(SessionRequestDetailOut(obj, context=self.get_serializer_context()).data)
 
     @extend_schema(
         summary="Request an extraordinary session",
