@@ -62,7 +62,7 @@ class _MeetingOut(serializers.Serializer):
     status = serializers.CharField()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    venue = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
+    venue = serializers.CharField(source="venue.name", allow_null=True)
 
 
 class _PaperOut(serializers.Serializer):
@@ -76,7 +76,7 @@ class _PaperOut(serializers.Serializer):
 class _TransitionOut(serializers.Serializer):
     from_status = serializers.CharField()
     to_status = serializers.CharField()
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.CharField(source="actor.username")
     at = serializers.DateTimeField()
     note = serializers.CharField()
 
@@ -85,7 +85,7 @@ class SessionRequestOut(serializers.Serializer):
     id = serializers.IntegerField()
     body = _BodyOut()
     on_behalf_of = _MemberOut(allow_null=True, help_text="Null when the NATO Secretary General requested it.")
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username")
     grounds = serializers.CharField()
     urgency = serializers.ChoiceField(choices=Urgency.choices)
     status = serializers.ChoiceField(choices=SessionRequestStatus.choices)
@@ -103,7 +103,7 @@ class SessionRequestOut(serializers.Serializer):
 
 
 class SessionRequestDetailOut(SessionRequestOut):
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    decided_by = serializers.CharField(source="decided_by.username", allow_null=True)
     papers = _PaperOut(many=True)
     transitions = _TransitionOut(many=True)
 

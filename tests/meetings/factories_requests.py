@@ -39,5 +39,9 @@ class SessionRequestFactory(factory.django.DjangoModelFactory):
         for start, end in extracted or [(in_days(7), in_days(7, 12))]:
             ProposedSlot.objects.create(request=obj, starts_at=start, ends_at=end)
         SessionRequestTransition.objects.create(
-            request=obj, from_status="", to_status=SessionRequestStatus.SUBMITTED, actor=obj.requested_by, at=obj.submitted_at
+            request=obj,
+            from_status="",
+            to_status=SessionRequestStatus.SUBMITTED,
+            actor=obj.requested_by,
+            at=obj.submitted_at,
         )

@@ -174,7 +174,8 @@ def test_api_actions_for_every_role(api_client, users, action, role, code):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("action", "role"), [("convene", "chair"), ("convene", "secretariat"), ("decline", "chair"), ("withdraw", "delegation")]
+    ("action", "role"),
+    [("convene", "chair"), ("convene", "secretariat"), ("decline", "chair"), ("withdraw", "delegation")],
 )
 def test_a_decided_request_answers_409_and_changes_nothing(api_client, users, action, role):
     req = SessionRequestFactory(requested_by=users["delegation"], status=S.WITHDRAWN)
@@ -224,7 +225,9 @@ def test_papers_are_uploaded_by_the_requester_and_checked(api_client, users, set
     bad = api_client.post(f"{URL}{req.pk}/papers/", {"file": SimpleUploadedFile("x.exe", b"MZ")}, format="multipart")
     assert (bad.status_code, list(bad.data)) == (400, ["papers"])
     api_client.force_authenticate(users["other_delegation"])
-    other = api_client.post(f"{URL}{req.pk}/papers/", {"file": SimpleUploadedFile("y.pdf", b"%PDF-1")}, format="multipart")
+    other = api_client.post(
+        f"{URL}{req.pk}/papers/", {"file": SimpleUploadedFile("y.pdf", b"%PDF-1")}, format="multipart"
+    )
     assert other.status_code == 403
     assert Paper.objects.count() == 1
 
@@ -245,7 +248,9 @@ def _bulk(users, n: int):
                 ends_at=in_days(30 + i, 12),
                 venue=hq,
             )
-            SessionRequest.objects.filter(pk=req.pk).update(status=S.CONVENED, meeting=meeting, decided_at=timezone.now())
+            SessionRequest.objects.filter(pk=req.pk).update(
+                status=S.CONVENED, meeting=meeting, decided_at=timezone.now()
+            )
 
 
 @pytest.mark.django_db
@@ -300,7 +305,11 @@ def test_statistics_give_median_and_longest_per_year(api_client, users):
         req = SessionRequestFactory(requested_by=users["delegation"], submitted_at=submitted)
         start = submitted + dt.timedelta(days=days_to_meeting)
         meeting = Meeting.objects.create(
-            body=req.body, kind=MeetingKind.EXTRAORDINARY, title="E", starts_at=start, ends_at=start + dt.timedelta(hours=2)
+            body=req.body,
+            kind=MeetingKind.EXTRAORDINARY,
+            title="E",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
         )
         SessionRequest.objects.filter(pk=req.pk).update(status=S.CONVENED, meeting=meeting)
 

@@ -50,7 +50,11 @@ def slot(days: int = 7) -> SlotInput:
 def state() -> tuple:
     """Everything a refused action must leave untouched."""
     return (
-        list(SessionRequest.objects.order_by("pk").values_list("pk", "status", "decided_at", "decision_reason", "meeting")),
+        list(
+            SessionRequest.objects.order_by("pk").values_list(
+                "pk", "status", "decided_at", "decision_reason", "meeting"
+            )
+        ),
         SessionRequestTransition.objects.count(),
         ProposedSlot.objects.count(),
         Paper.objects.count(),
@@ -91,7 +95,11 @@ def test_a_delegation_requests_a_session_for_its_own_member(amb, everyone, djang
     # When the US delegation asks for an extraordinary session with two proposed windows
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         req = session_request_submit(
-            body=amb, grounds="  Situation in the region.  ", urgency="immediate", slots=[slot(3), slot(5)], acting_user=us
+            body=amb,
+            grounds="  Situation in the region.  ",
+            urgency="immediate",
+            slots=[slot(3), slot(5)],
+            acting_user=us,
         )
     # Then it is saved, submitted, on behalf of the United States, with its windows and its first transition
     req.refresh_from_db()
@@ -420,6 +428,9 @@ def test_the_secretariat_allows_a_body_and_a_request_then_goes_through(everyone)
 def test_proposed_dates_are_stored_in_utc(amb, delegation):
     start = dt.datetime(2099, 3, 1, 9, 0, tzinfo=dt.UTC)
     req = session_request_submit(
-        body=amb, grounds="G", slots=[SlotInput(starts_at=start, ends_at=start + dt.timedelta(hours=2))], acting_user=delegation
+        body=amb,
+        grounds="G",
+        slots=[SlotInput(starts_at=start, ends_at=start + dt.timedelta(hours=2))],
+        acting_user=delegation,
     )
     assert req.proposed_slots.get().starts_at == start

@@ -1,0 +1,258 @@
+"""The pages of extraordinary-session requests: list, form, detail, decisions, queue, body settings, home panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from committees.models import Body, Member
+from meetings.models import SessionRequest, SessionRequestStatus, Venue
+
+from .factories_requests import SessionRequestFactory, in_days
+from .test_session_requests_api import _bulk
+from .test_session_requests_services import state
+
+S = SessionRequestStatus
+
+
+def local(value: dt.datetime) -> str:
+    return timezone.localtime(value, timezone.get_default_timezone()).strftime("%Y-%m-%dT%H:%M")
+
+
+def form_data(**overrides) -> dict:
+    data = {
+        "body": Body.objects.get(code="NRC-AMB").pk,
+        "urgency": "urgent",
+        "grounds": "Grounds for the session.",
+        "slots-TOTAL_FORMS": "3",
+        "slots-INITIAL_FORMS": "0",
+        "slots-MIN_NUM_FORMS": "1",
+        "slots-MAX_NUM_FORMS": "10",
+        "slots-0-starts_at": local(in_days(6, 10)),
+        "slots-0-ends_at": local(in_days(6, 12)),
+        "slots-1-starts_at": "",
+        "slots-1-ends_at": "",
+        "slots-2-starts_at": "",
+        "slots-2-ends_at": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_a_delegation_submits_the_form_and_lands_on_its_request(delegation_client, delegation):
+    response = delegation_client.post(
+        reverse("meetings:request_create"),
+        form_data(papers=[SimpleUploadedFile("memo.pdf", b"%PDF-1.5 memo")]),
+    )
+    req = SessionRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:request_detail", args=[req.pk])
+    assert (req.on_behalf_of.iso2, req.status, req.papers.count()) == ("US", S.SUBMITTED, 1)
+    assert req.proposed_slots.get().starts_at == in_days(6, 10)
+    page = delegation_client.get(response["Location"]).content.decode()
+    assert "Submitted" in page
+    assert "memo" in page
+    assert "Withdraw" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"body": "999999"}, "Select a valid choice"),
+        ({"grounds": ""}, "This field is required"),
+        ({"slots-0-starts_at": "", "slots-0-ends_at": ""}, "Please submit at least 1 form"),
+        (
+            {"slots-0-starts_at": "2020-01-01T10:00", "slots-0-ends_at": "2020-01-01T12:00"},
+            "A proposed date cannot be in the past.",
+        ),
+        ({"papers": [SimpleUploadedFile("virus.exe", b"MZ")]}, "only PDF, DOCX, ODT or plain-text papers"),
+    ],
+)
+def test_bad_form_input_shows_an_error_and_changes_nothing(delegation_client, reference, overrides, message):
+    before = state()
+    response = delegation_client.post(reverse("meetings:request_create"), form_data(**overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_a_body_that_does_not_allow_it_is_not_offered(delegation_client, reference):
+    pc = Body.objects.get(code="NRC-PC")
+    before = state()
+    response = delegation_client.post(reverse("meetings:request_create"), form_data(body=pc.pk))
+    assert "Select a valid choice" in response.content.decode()
+    assert state() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("client_fixture", ["secretariat_client", "auditor_client"])
+def test_roles_that_may_not_request_get_403_on_the_form(request, client_fixture):
+    assert request.getfixturevalue(client_fixture).get(reverse("meetings:request_create")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_another_delegation_sees_the_request_without_a_withdraw_control(other_delegation_client, delegation):
+    req = SessionRequestFactory(requested_by=delegation)
+    page = other_delegation_client.get(reverse("meetings:request_detail", args=[req.pk])).content.decode()
+    assert f"Request #{req.pk}" in page
+    assert "United States" in page
+    assert "withdraw-link" not in page
+    assert other_delegation_client.get(reverse("meetings:request_withdraw", args=[req.pk])).status_code == 403
+    before = state()
+    assert other_delegation_client.post(reverse("meetings:request_withdraw", args=[req.pk])).status_code == 403
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_the_requester_withdraws_through_the_page(delegation_client, delegation):
+    req = SessionRequestFactory(requested_by=delegation)
+    response = delegation_client.post(reverse("meetings:request_withdraw", args=[req.pk]), {"note": "Settled."})
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.status == S.WITHDRAWN
+    page = delegation_client.get(reverse("meetings:request_detail", args=[req.pk])).content.decode()
+    assert "withdrew the request" in page
+    assert "withdraw-link" not in page
+
+
+@pytest.mark.django_db
+def test_the_chair_convenes_through_the_page(chair_client, delegation):
+    req = SessionRequestFactory(requested_by=delegation)
+    day = timezone.localdate() + dt.timedelta(days=8)
+    hq = Venue.objects.get(name="NATO Headquarters")
+    response = chair_client.post(
+        reverse("meetings:request_convene", args=[req.pk]),
+        {"date": day.isoformat(), "start_time": "15:00", "end_time": "17:00", "venue": hq.pk, "title": "", "note": ""},
+    )
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.status == S.CONVENED
+    assert timezone.localtime(req.meeting.starts_at).strftime("%Y-%m-%d %H:%M") == f"{day.isoformat()} 15:00"
+    page = chair_client.get(reverse("meetings:request_detail", args=[req.pk])).content.decode()
+    assert "Extraordinary" in page and "NATO Headquarters" in page
+
+
+@pytest.mark.django_db
+def test_convening_a_withdrawn_request_is_refused_with_a_clear_message(chair_client, delegation):
+    req = SessionRequestFactory(requested_by=delegation, status=S.WITHDRAWN)
+    day = timezone.localdate() + dt.timedelta(days=8)
+    before = state()
+    page = chair_client.get(reverse("meetings:request_convene", args=[req.pk])).content.decode()
+    assert "this step is no longer possible" in page
+    response = chair_client.post(
+        reverse("meetings:request_convene", args=[req.pk]),
+        {"date": day.isoformat(), "start_time": "15:00", "end_time": "17:00"},
+    )
+    assert response.status_code == 200
+    assert "This request is withdrawn; it can no longer be convened." in response.content.decode()
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_declining_without_reasons_shows_the_field_error(chair_client, delegation):
+    req = SessionRequestFactory(requested_by=delegation)
+    before = state()
+    response = chair_client.post(reverse("meetings:request_decline", args=[req.pk]), {"reasons": ""})
+    assert "This field is required" in response.content.decode()
+    assert state() == before
+    chair_client.post(reverse("meetings:request_decline", args=[req.pk]), {"reasons": "Not warranted."})
+    req.refresh_from_db()
+    assert (req.status, req.decision_reason) == (S.DECLINED, "Not warranted.")
+
+
+@pytest.mark.django_db
+def test_the_list_page_runs_a_constant_number_of_queries(
+    auditor_client, secretariat, chair, auditor, administrator, delegation, other_delegation, django_assert_num_queries
+):
+    users = {"delegation": delegation, "other_delegation": other_delegation}
+    _bulk(users, 2)
+    url = reverse("meetings:request_list")
+    auditor_client.get(url)  # warm the session and the translation caches
+    # session, user, filter's bodies, requests with their joins, proposed slots
+    with django_assert_num_queries(5):
+        response = auditor_client.get(url)
+    assert response.content.decode().count('scope="row"') == 2
+    _bulk(users, 30)
+    with django_assert_num_queries(5):
+        response = auditor_client.get(url)
+    assert response.content.decode().count('scope="row"') == 32
+    with django_assert_num_queries(5):
+        response = auditor_client.get(url, {"status": "convened"})
+    assert response.content.decode().count('scope="row"') == 11
+
+
+@pytest.mark.django_db
+def test_the_queue_page_is_oldest_first_with_statistics_and_constant_queries(
+    secretariat_client, delegation, other_delegation, django_assert_num_queries
+):
+    now = timezone.now()
+    new = SessionRequestFactory(requested_by=delegation, submitted_at=now - dt.timedelta(hours=5))
+    old = SessionRequestFactory(requested_by=other_delegation, submitted_at=now - dt.timedelta(days=3, hours=1))
+    url = reverse("meetings:request_queue")
+    secretariat_client.get(url)
+    # session, user, pending requests with their joins, proposed slots, statistics
+    with django_assert_num_queries(5):
+        page = secretariat_client.get(url).content.decode()
+    assert page.index(f"#{old.pk}<") < page.index(f"#{new.pk}<")
+    assert "3 days" in page and "5 hours" in page
+    _bulk({"delegation": delegation, "other_delegation": other_delegation}, 20)
+    with django_assert_num_queries(5):
+        page = secretariat_client.get(url).content.decode()
+    assert page.count('scope="row"') == 2 + 13 + 1  # pending rows, plus the one statistics year
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("client_fixture", ["delegation_client", "auditor_client"])
+def test_the_queue_is_for_the_secretariat_and_the_chair(request, client_fixture, reference):
+    assert request.getfixturevalue(client_fixture).get(reverse("meetings:request_queue")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_secretariat_switches_a_body_on_and_off(secretariat_client, chair_client, reference):
+    pc = Body.objects.get(code="NRC-PC")
+    assert "Allow for NRC-PC" in secretariat_client.get(reverse("meetings:request_bodies")).content.decode()
+    assert chair_client.post(reverse("meetings:request_body_allow", args=[pc.pk]), {"allowed": "1"}).status_code == 403
+    secretariat_client.post(reverse("meetings:request_body_allow", args=[pc.pk]), {"allowed": "1"})
+    pc.refresh_from_db()
+    assert pc.allows_extraordinary is True
+    secretariat_client.post(reverse("meetings:request_body_allow", args=[pc.pk]), {"allowed": "0"})
+    pc.refresh_from_db()
+    assert pc.allows_extraordinary is False
+
+
+@pytest.mark.django_db
+def test_papers_download_for_any_logged_in_role(auditor_client, delegation_client, delegation):
+    delegation_client.post(
+        reverse("meetings:request_create"), form_data(papers=[SimpleUploadedFile("memo.txt", b"Memo text")])
+    )
+    req = SessionRequest.objects.get()
+    paper = req.papers.get()
+    response = auditor_client.get(reverse("meetings:request_paper", args=[req.pk, paper.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"Memo text"
+    assert auditor_client.get(reverse("meetings:request_paper", args=[req.pk + 1, paper.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_home_panels(chair_client, delegation_client, delegation, other_delegation):
+    SessionRequestFactory(requested_by=delegation, submitted_at=timezone.now() - dt.timedelta(days=2))
+    SessionRequestFactory(requested_by=other_delegation)
+    chair_home = chair_client.get("/").content.decode()
+    assert "2 requests await a decision" in chair_home
+    assert "the oldest is 2 days old" in chair_home
+    us_home = delegation_client.get("/").content.decode()
+    assert "Your delegation's extraordinary-session requests" in us_home
+    assert us_home.count("NRC-AMB</a> · Submitted") == 1
+
+
+@pytest.mark.django_db
+def test_navigation_lists_the_request_page(auditor_client, reference):
+    assert 'href="/meetings/requests/"' in auditor_client.get("/").content.decode()
+    assert Member.objects.filter(iso2="US").exists()
