@@ -21,6 +21,7 @@ from ..forms.session_requests import (
     SessionRequestForm,
     WithdrawForm,
 )
+from ..models import SessionRequestStatus
 from ..selectors.session_requests import (
     bodies_extraordinary_settings,
     bodies_for_request,
@@ -114,6 +115,9 @@ def request_create(request):
 def request_detail(request, pk: int):
     obj = session_request_get(user=request.user, pk=pk)
     actions = session_request_allowed_actions(request=obj, user=request.user)
+    labels = dict(SessionRequestStatus.choices)
+    for step in obj.transitions.all():  # prefetched: labels in the reader's language, no query
+        step.from_label, step.to_label = labels.get(step.from_status, ""), labels.get(step.to_status, step.to_status)
     return render(
         request,
         "meetings/requests/detail.html",
