@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -74,9 +74,16 @@ def request_list(request):
     )
 
 
+MAY_REQUEST = (Role.DELEGATION, Role.CHAIR)
+
+
 @require_http_methods(["GET", "POST"])
 def request_create(request):
-    require_role(request.user, Role.DELEGATION, Role.CHAIR)
+    """Delegations (for their member) and the chair's office (for the Secretary General) get the form; the other
+    roles are told who may ask, and a POST from them is refused."""
+    may_request = request.user.role in MAY_REQUEST
+    if request.method == "POST":
+        require_role(request.user, *MAY_REQUEST)
     bodies = bodies_for_request(user=request.user)
     form = SessionRequestForm(request.POST or None, request.FILES or None, bodies=bodies)
     slots = ProposedSlotFormSet(request.POST or None, prefix="slots")
@@ -104,20 +111,31 @@ def request_create(request):
         request,
         "meetings/requests/form.html",
         {
+            "may_request": may_request,
             "form": form,
             "slots": slots,
             "on_behalf_of": request.user.member.name if request.user.member_id else _("NATO Secretary General"),
-            "no_body": not bodies.exists(),
+            "no_body": may_request and not bodies.exists(),
         },
     )
 
 
-def request_detail(request, pk: int):
-    obj = session_request_get(user=request.user, pk=pk)
+DECISION_FORMS = {
+    SessionRequestStatus.CONVENED: ConveneForm,
+    SessionRequestStatus.DECLINED: DeclineForm,
+    SessionRequestStatus.WITHDRAWN: WithdrawForm,
+}
+
+
+def _detail_response(request, obj, *, bound=None, status: int = 200):
+    """The request's page, with a form for each move the user may make now (``bound`` keeps a submitted one)."""
     actions = session_request_allowed_actions(request=obj, user=request.user)
     labels = dict(SessionRequestStatus.choices)
     for step in obj.transitions.all():  # prefetched: labels in the reader's language, no query
         step.from_label, step.to_label = labels.get(step.from_status, ""), labels.get(step.to_status, step.to_status)
+    forms = {
+        to: (bound if bound is not None and bound.prefix == to else DECISION_FORMS[to](prefix=to)) for to in actions
+    }
     return render(
         request,
         "meetings/requests/detail.html",
@@ -125,9 +143,55 @@ def request_detail(request, pk: int):
             "req": obj,
             "requester": requester_label(obj),
             "actions": actions,
-            "withdraw_form": WithdrawForm() if "withdrawn" in actions else None,
+            "convene_form": forms.get(SessionRequestStatus.CONVENED),
+            "decline_form": forms.get(SessionRequestStatus.DECLINED),
+            "withdraw_form": forms.get(SessionRequestStatus.WITHDRAWN),
+            "refused": bound.non_field_errors() if bound is not None and bound.prefix not in forms else None,
         },
+        status=status,
     )
+
+
+def request_detail(request, pk: int):
+    return _detail_response(request, session_request_get(user=request.user, pk=pk))
+
+
+@require_POST
+def request_status(request, pk: int):
+    """Move the request: ``to`` is convened, declined or withdrawn; the matching form's fields come with it."""
+    obj = session_request_get(user=request.user, pk=pk)
+    to = request.POST.get("to", "")
+    if to not in DECISION_FORMS:
+        return _detail_response(request, obj, status=400)
+    if not session_request_may_ever(request=obj, user=request.user, to_status=to):
+        raise PermissionDenied
+    form = DECISION_FORMS[to](request.POST, prefix=to)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if to == SessionRequestStatus.CONVENED:
+                meeting = session_request_convene(
+                    request=obj,
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    venue=data["venue"],
+                    title=data["title"],
+                    note=data["note"],
+                    acting_user=request.user,
+                )
+                done = _("The extraordinary session is convened: %(title)s.") % {"title": meeting.title}
+            elif to == SessionRequestStatus.DECLINED:
+                session_request_decline(request=obj, reasons=data["reasons"], acting_user=request.user)
+                done = _("The request was declined.")
+            else:
+                session_request_withdraw(request=obj, note=data["note"], acting_user=request.user)
+                done = _("Your request was withdrawn.")
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, done)
+            return HttpResponseRedirect(reverse("meetings:request_detail", args=[obj.pk]))
+    return _detail_response(request, session_request_get(user=request.user, pk=pk), bound=form)
 
 
 def request_paper(request, pk: int, paper_pk: int):
@@ -137,71 +201,6 @@ def request_paper(request, pk: int, paper_pk: int):
         as_attachment=True,
         filename=paper.file.name.rsplit("/", 1)[-1],
         content_type=paper.content_type or "application/octet-stream",
-    )
-
-
-def _decision_page(request, pk: int, *, action: str, form_class, template: str, run):
-    obj = session_request_get(user=request.user, pk=pk)
-    if not session_request_may_ever(request=obj, user=request.user, to_status=action):
-        raise PermissionDenied
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(obj, form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            return HttpResponseRedirect(reverse("meetings:request_detail", args=[obj.pk]))
-    return render(
-        request,
-        template,
-        {
-            "req": obj,
-            "requester": requester_label(obj),
-            "form": form,
-            "allowed": action in session_request_allowed_actions(request=obj, user=request.user),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def request_convene(request, pk: int):
-    def run(obj, data):
-        meeting = session_request_convene(
-            request=obj,
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            venue=data["venue"],
-            title=data["title"],
-            note=data["note"],
-            acting_user=request.user,
-        )
-        messages.success(request, _("The extraordinary session is convened: %(title)s.") % {"title": meeting.title})
-
-    return _decision_page(
-        request, pk, action="convened", form_class=ConveneForm, template="meetings/requests/convene.html", run=run
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def request_decline(request, pk: int):
-    def run(obj, data):
-        session_request_decline(request=obj, reasons=data["reasons"], acting_user=request.user)
-        messages.success(request, _("The request was declined."))
-
-    return _decision_page(
-        request, pk, action="declined", form_class=DeclineForm, template="meetings/requests/decline.html", run=run
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def request_withdraw(request, pk: int):
-    def run(obj, data):
-        session_request_withdraw(request=obj, note=data["note"], acting_user=request.user)
-        messages.success(request, _("Your request was withdrawn."))
-
-    return _decision_page(
-        request, pk, action="withdrawn", form_class=WithdrawForm, template="meetings/requests/withdraw.html", run=run
     )
 
 
@@ -217,24 +216,24 @@ def request_queue(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def request_bodies(request):
+    """The secretariat's setting: which bodies allow extraordinary sessions (POST ``body`` and ``allowed``)."""
     require_role(request.user, Role.SECRETARIAT)
-    return render(
-        request, "meetings/requests/bodies.html", {"bodies": bodies_extraordinary_settings(user=request.user)}
-    )
-
-
-@require_POST
-def request_body_allow(request, body_pk: int):
-    require_role(request.user, Role.SECRETARIAT)
-    body = get_object_or_404(bodies_extraordinary_settings(user=request.user), pk=body_pk)
-    allowed = request.POST.get("allowed") == "1"
-    body_allow_extraordinary(body=body, allowed=allowed, acting_user=request.user)
-    if allowed:
-        messages.success(request, _("%(body)s now allows extraordinary sessions.") % {"body": body.code})
-    else:
-        messages.success(request, _("%(body)s no longer allows extraordinary sessions.") % {"body": body.code})
-    return HttpResponseRedirect(reverse("meetings:request_bodies"))
+    bodies = bodies_extraordinary_settings(user=request.user)
+    if request.method == "POST":
+        body_id = request.POST.get("body", "")
+        body = bodies.filter(pk=body_id).first() if body_id.isdigit() else None
+        if body is None:
+            return render(request, "meetings/requests/bodies.html", {"bodies": bodies}, status=400)
+        allowed = request.POST.get("allowed") == "1"
+        body_allow_extraordinary(body=body, allowed=allowed, acting_user=request.user)
+        if allowed:
+            messages.success(request, _("%(body)s now allows extraordinary sessions.") % {"body": body.code})
+        else:
+            messages.success(request, _("%(body)s no longer allows extraordinary sessions.") % {"body": body.code})
+        return HttpResponseRedirect(reverse("meetings:request_bodies"))
+    return render(request, "meetings/requests/bodies.html", {"bodies": bodies})
 
 
 urlpatterns = [
@@ -242,10 +241,7 @@ urlpatterns = [
     path("requests/new/", request_create, name="request_create"),
     path("requests/queue/", request_queue, name="request_queue"),
     path("requests/bodies/", request_bodies, name="request_bodies"),
-    path("requests/bodies/<int:body_pk>/allow/", request_body_allow, name="request_body_allow"),
     path("requests/<int:pk>/", request_detail, name="request_detail"),
-    path("requests/<int:pk>/papers/<int:paper_pk>/", request_paper, name="request_paper"),
-    path("requests/<int:pk>/convene/", request_convene, name="request_convene"),
-    path("requests/<int:pk>/decline/", request_decline, name="request_decline"),
-    path("requests/<int:pk>/withdraw/", request_withdraw, name="request_withdraw"),
+    path("requests/<int:pk>/status/", request_status, name="request_status"),
+    path("requests/<int:pk>/papers/<int:paper_pk>/download/", request_paper, name="request_paper"),
 ]

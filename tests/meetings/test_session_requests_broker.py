@@ -122,7 +122,9 @@ def test_a_decision_with_the_broker_down_is_saved_and_announced_later(
     broker_down, chair_client, delegation, other_delegation, chair, secretariat
 ):
     req = SessionRequestFactory(requested_by=delegation)
-    response = chair_client.post(reverse("meetings:request_decline", args=[req.pk]), {"reasons": "Not warranted."})
+    response = chair_client.post(
+        reverse("meetings:request_status", args=[req.pk]), {"to": "declined", "declined-reasons": "Not warranted."}
+    )
     assert response.status_code == 302
     req.refresh_from_db()
     assert req.status == SessionRequestStatus.DECLINED

@@ -93,8 +93,18 @@ def test_a_body_that_does_not_allow_it_is_not_offered(delegation_client, referen
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("client_fixture", ["secretariat_client", "auditor_client"])
-def test_roles_that_may_not_request_get_403_on_the_form(request, client_fixture):
-    assert request.getfixturevalue(client_fixture).get(reverse("meetings:request_create")).status_code == 403
+def test_roles_that_may_not_request_are_told_who_may_and_a_post_is_refused(request, client_fixture):
+    client = request.getfixturevalue(client_fixture)
+    page = client.get(reverse("meetings:request_create")).content.decode()
+    assert "Extraordinary sessions are requested by a delegation" in page
+    assert 'name="grounds"' not in page
+    before = state()
+    assert client.post(reverse("meetings:request_create"), form_data()).status_code == 403
+    assert state() == before
+
+
+def status_url(req) -> str:
+    return reverse("meetings:request_status", args=[req.pk])
 
 
 @pytest.mark.django_db
@@ -103,23 +113,25 @@ def test_another_delegation_sees_the_request_without_a_withdraw_control(other_de
     page = other_delegation_client.get(reverse("meetings:request_detail", args=[req.pk])).content.decode()
     assert f"Request #{req.pk}" in page
     assert "United States" in page
-    assert "withdraw-link" not in page
-    assert other_delegation_client.get(reverse("meetings:request_withdraw", args=[req.pk])).status_code == 403
+    assert "withdraw-form" not in page
+    assert 'value="withdrawn"' not in page
     before = state()
-    assert other_delegation_client.post(reverse("meetings:request_withdraw", args=[req.pk])).status_code == 403
+    assert other_delegation_client.post(status_url(req), {"to": "withdrawn"}).status_code == 403
     assert state() == before
 
 
 @pytest.mark.django_db
 def test_the_requester_withdraws_through_the_page(delegation_client, delegation):
     req = SessionRequestFactory(requested_by=delegation)
-    response = delegation_client.post(reverse("meetings:request_withdraw", args=[req.pk]), {"note": "Settled."})
+    assert "withdraw-form" in delegation_client.get(reverse("meetings:request_detail", args=[req.pk])).content.decode()
+    response = delegation_client.post(status_url(req), {"to": "withdrawn", "withdrawn-note": "Settled."})
     assert response.status_code == 302
     req.refresh_from_db()
     assert req.status == S.WITHDRAWN
+    assert req.transitions.last().note == "Settled."
     page = delegation_client.get(reverse("meetings:request_detail", args=[req.pk])).content.decode()
     assert "withdrew the request" in page
-    assert "withdraw-link" not in page
+    assert "withdraw-form" not in page
 
 
 @pytest.mark.django_db
@@ -127,9 +139,17 @@ def test_the_chair_convenes_through_the_page(chair_client, delegation):
     req = SessionRequestFactory(requested_by=delegation)
     day = timezone.localdate() + dt.timedelta(days=8)
     hq = Venue.objects.get(name="NATO Headquarters")
+    page = chair_client.get(reverse("meetings:request_detail", args=[req.pk])).content.decode()
+    assert "convene-form" in page and "decline-form" in page and "withdraw-form" not in page
     response = chair_client.post(
-        reverse("meetings:request_convene", args=[req.pk]),
-        {"date": day.isoformat(), "start_time": "15:00", "end_time": "17:00", "venue": hq.pk, "title": "", "note": ""},
+        status_url(req),
+        {
+            "to": "convened",
+            "convened-date": day.isoformat(),
+            "convened-start_time": "15:00",
+            "convened-end_time": "17:00",
+            "convened-venue": hq.pk,
+        },
     )
     assert response.status_code == 302
     req.refresh_from_db()
@@ -137,6 +157,17 @@ def test_the_chair_convenes_through_the_page(chair_client, delegation):
     assert timezone.localtime(req.meeting.starts_at).strftime("%Y-%m-%d %H:%M") == f"{day.isoformat()} 15:00"
     page = chair_client.get(reverse("meetings:request_detail", args=[req.pk])).content.decode()
     assert "Extraordinary" in page and "NATO Headquarters" in page
+    assert "convene-form" not in page
+
+
+@pytest.mark.django_db
+def test_the_secretariat_may_convene_but_not_decline(secretariat_client, delegation):
+    req = SessionRequestFactory(requested_by=delegation)
+    page = secretariat_client.get(reverse("meetings:request_detail", args=[req.pk])).content.decode()
+    assert "convene-form" in page and "decline-form" not in page
+    before = state()
+    assert secretariat_client.post(status_url(req), {"to": "declined", "declined-reasons": "No."}).status_code == 403
+    assert state() == before
 
 
 @pytest.mark.django_db
@@ -144,11 +175,15 @@ def test_convening_a_withdrawn_request_is_refused_with_a_clear_message(chair_cli
     req = SessionRequestFactory(requested_by=delegation, status=S.WITHDRAWN)
     day = timezone.localdate() + dt.timedelta(days=8)
     before = state()
-    page = chair_client.get(reverse("meetings:request_convene", args=[req.pk])).content.decode()
-    assert "this step is no longer possible" in page
+    assert "convene-form" not in chair_client.get(reverse("meetings:request_detail", args=[req.pk])).content.decode()
     response = chair_client.post(
-        reverse("meetings:request_convene", args=[req.pk]),
-        {"date": day.isoformat(), "start_time": "15:00", "end_time": "17:00"},
+        status_url(req),
+        {
+            "to": "convened",
+            "convened-date": day.isoformat(),
+            "convened-start_time": "15:00",
+            "convened-end_time": "17:00",
+        },
     )
     assert response.status_code == 200
     assert "This request is withdrawn; it can no longer be convened." in response.content.decode()
@@ -156,13 +191,21 @@ def test_convening_a_withdrawn_request_is_refused_with_a_clear_message(chair_cli
 
 
 @pytest.mark.django_db
+def test_an_unknown_move_is_a_400(chair_client, delegation):
+    req = SessionRequestFactory(requested_by=delegation)
+    before = state()
+    assert chair_client.post(status_url(req), {"to": "approved"}).status_code == 400
+    assert state() == before
+
+
+@pytest.mark.django_db
 def test_declining_without_reasons_shows_the_field_error(chair_client, delegation):
     req = SessionRequestFactory(requested_by=delegation)
     before = state()
-    response = chair_client.post(reverse("meetings:request_decline", args=[req.pk]), {"reasons": ""})
+    response = chair_client.post(status_url(req), {"to": "declined", "declined-reasons": ""})
     assert "This field is required" in response.content.decode()
     assert state() == before
-    chair_client.post(reverse("meetings:request_decline", args=[req.pk]), {"reasons": "Not warranted."})
+    chair_client.post(status_url(req), {"to": "declined", "declined-reasons": "Not warranted."})
     req.refresh_from_db()
     assert (req.status, req.decision_reason) == (S.DECLINED, "Not warranted.")
 
@@ -217,12 +260,16 @@ def test_the_queue_is_for_the_secretariat_and_the_chair(request, client_fixture,
 @pytest.mark.django_db
 def test_the_secretariat_switches_a_body_on_and_off(secretariat_client, chair_client, reference):
     pc = Body.objects.get(code="NRC-PC")
-    assert "Allow for NRC-PC" in secretariat_client.get(reverse("meetings:request_bodies")).content.decode()
-    assert chair_client.post(reverse("meetings:request_body_allow", args=[pc.pk]), {"allowed": "1"}).status_code == 403
-    secretariat_client.post(reverse("meetings:request_body_allow", args=[pc.pk]), {"allowed": "1"})
+    url = reverse("meetings:request_bodies")
+    assert "Allow for NRC-PC" in secretariat_client.get(url).content.decode()
+    before = state()
+    assert chair_client.post(url, {"body": pc.pk, "allowed": "1"}).status_code == 403
+    assert secretariat_client.post(url, {"body": "x", "allowed": "1"}).status_code == 400
+    assert state() == before
+    secretariat_client.post(url, {"body": pc.pk, "allowed": "1"})
     pc.refresh_from_db()
     assert pc.allows_extraordinary is True
-    secretariat_client.post(reverse("meetings:request_body_allow", args=[pc.pk]), {"allowed": "0"})
+    secretariat_client.post(url, {"body": pc.pk, "allowed": "0"})
     pc.refresh_from_db()
     assert pc.allows_extraordinary is False
 
