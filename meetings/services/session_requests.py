@@ -121,7 +121,9 @@ def _transition_check(locked: SessionRequest, to_status: str, acting_user) -> No
 
 
 def _lock(request: SessionRequest) -> SessionRequest:
-    return SessionRequest.objects.select_for_update().select_related("body", "on_behalf_of").get(pk=request.pk)
+    return (
+        SessionRequest.objects.select_for_update(of=("self",)).select_related("body", "on_behalf_of").get(pk=request.pk)
+    )
 
 
 def _transition(
