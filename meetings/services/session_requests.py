@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from committees.models import Body, Member, Role, User
 from committees.selectors import bodies_visible_to
@@ -70,8 +71,11 @@ class SlotInput:
     ends_at: dt.datetime
 
 
+SECRETARY_GENERAL = gettext_noop("NATO Secretary General")
+
+
 def requester_label(request: SessionRequest) -> str:
-    return request.on_behalf_of.name if request.on_behalf_of_id else str(_("NATO Secretary General"))
+    return request.on_behalf_of.name if request.on_behalf_of_id else _(SECRETARY_GENERAL)
 
 
 def _is_requester(request: SessionRequest, user) -> bool:
@@ -215,16 +219,17 @@ def _recipients() -> Iterable[User]:
 
 
 def _announce(request: SessionRequest, template: str, **extra) -> None:
-    request_url = reverse("meetings:request_detail", args=[request.pk])
+    """Queue the notice for every recipient. The context is language-neutral (codes, English names, ISO times):
+    each email is rendered in its recipient's language."""
     context = {
         "request_id": request.pk,
         "body_code": request.body.code,
         "body_name": request.body.name_en,
-        "requester": requester_label(request),
+        "requester": request.on_behalf_of.name_en if request.on_behalf_of_id else SECRETARY_GENERAL,
         "urgency": request.urgency,
         "status": request.status,
         "grounds": request.grounds,
-        "url": request_url,
+        "url": reverse("meetings:request_detail", args=[request.pk]),
         **extra,
     }
     extra_emails = [settings.SECRETARIAT_EMAIL] if getattr(settings, "SECRETARIAT_EMAIL", "") else []
