@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from committees.models import Body, Member
 from meetings.models import SessionRequest, SessionRequestStatus, Venue
+from meetings.services.session_requests import session_request_paper_add
 
 from .factories_requests import SessionRequestFactory, in_days
 from .test_session_requests_api import _bulk
@@ -303,3 +304,18 @@ def test_home_panels(chair_client, delegation_client, delegation, other_delegati
 def test_navigation_lists_the_request_page(auditor_client, reference):
     assert 'href="/meetings/requests/"' in auditor_client.get("/").content.decode()
     assert Member.objects.filter(iso2="US").exists()
+
+
+@pytest.mark.django_db
+def test_the_detail_page_runs_a_constant_number_of_queries(chair_client, delegation, django_assert_num_queries):
+    req = SessionRequestFactory(requested_by=delegation)
+    url = reverse("meetings:request_detail", args=[req.pk])
+    chair_client.get(url)
+    # session, user, request with its joins, proposed slots, papers, transitions with actors, venues (convene form)
+    with django_assert_num_queries(7):
+        chair_client.get(url)
+    for n in range(5):
+        session_request_paper_add(request=req, upload=SimpleUploadedFile(f"p{n}.txt", b"text"), acting_user=delegation)
+    with django_assert_num_queries(7):
+        page = chair_client.get(url).content.decode()
+    assert page.count("/download/") == 5
