@@ -127,7 +127,7 @@ def test_a_delegation_requests_the_chair_convenes_and_others_see_it(page, delega
     if calendar_url:
         month, day = convened_day.strftime("%Y-%m"), convened_day.isoformat()
         shown = False
-        for query in (f"month={month}", f"date={day}", f"start={day}", f"day={day}", ""):
+        for query in (f"view=list&date={day}", f"date={day}", f"month={month}", ""):
             page.goto(f"{calendar_url}?{query}" if query else calendar_url)
             entry = page.locator("main").get_by_text(meeting.title)
             if entry.count():
