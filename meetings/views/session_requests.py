@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -127,6 +130,17 @@ DECISION_FORMS = {
 }
 
 
+def _convene_initial(obj) -> dict:
+    """Offer the first proposed date (in the reader's time zone) as the starting point."""
+    slots = list(obj.proposed_slots.all())  # prefetched
+    if not slots:
+        return {}
+    start, end = timezone.localtime(slots[0].starts_at), timezone.localtime(slots[0].ends_at)
+    if end.date() != start.date():
+        end = start + dt.timedelta(hours=2)
+    return {"date": start.date(), "start_time": start.time(), "end_time": end.time()}
+
+
 def _detail_response(request, obj, *, bound=None, status: int = 200):
     """The request's page, with a form for each move the user may make now (``bound`` keeps a submitted one)."""
     actions = session_request_allowed_actions(request=obj, user=request.user)
@@ -134,7 +148,14 @@ def _detail_response(request, obj, *, bound=None, status: int = 200):
     for step in obj.transitions.all():  # prefetched: labels in the reader's language, no query
         step.from_label, step.to_label = labels.get(step.from_status, ""), labels.get(step.to_status, step.to_status)
     forms = {
-        to: (bound if bound is not None and bound.prefix == to else DECISION_FORMS[to](prefix=to)) for to in actions
+        to: (
+            bound
+            if bound is not None and bound.prefix == to
+            else DECISION_FORMS[to](
+                prefix=to, initial=_convene_initial(obj) if to == SessionRequestStatus.CONVENED else None
+            )
+        )
+        for to in actions
     }
     return render(
         request,

@@ -142,6 +142,10 @@ def test_the_chair_convenes_through_the_page(chair_client, delegation):
     hq = Venue.objects.get(name="NATO Headquarters")
     page = chair_client.get(reverse("meetings:request_detail", args=[req.pk])).content.decode()
     assert "convene-form" in page and "decline-form" in page and "withdraw-form" not in page
+    # the first proposed date is offered as the starting point
+    first = timezone.localtime(req.proposed_slots.first().starts_at)
+    assert f'name="convened-date" value="{first:%Y-%m-%d}"' in page
+    assert f'name="convened-start_time" value="{first:%H:%M}"' in page
     response = chair_client.post(
         status_url(req),
         {
