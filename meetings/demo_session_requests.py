@@ -102,6 +102,8 @@ def seed(*, rng: random.Random, today: dt.date) -> dict[str, int]:
             submitted_at=submitted_at,
         )
         first = submitted_day + dt.timedelta(days=2 + rng.randrange(3))
+        if outcome == S.SUBMITTED:  # a pending request still proposes dates to come
+            first = max(first, today + dt.timedelta(days=3))
         ProposedSlot.objects.bulk_create(
             [
                 ProposedSlot(request=request, starts_at=_at(first, 10), ends_at=_at(first, 13)),
