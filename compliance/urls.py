@@ -1,3 +1,29 @@
+from django.urls import path
+
+from . import views
+
 app_name = "compliance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("export.csv", views.export, {"file_format": "csv"}, name="export_csv"),
+    path("export.pdf", views.export, {"file_format": "pdf"}, name="export_pdf"),
+    path("cell/<str:code>/<str:granularity>/<str:label>/", views.cell_detail, name="cell"),
+    path("bodies/<str:code>/chart/", views.chart, name="chart"),
+    path("issue/", views.issue, name="issue"),
+    path("issued/", views.issued_list, name="issued_list"),
+    path("issued/<int:pk>/", views.issued_detail, name="issued_detail"),
+    path("issued/<int:pk>/verify/", views.issued_verify, name="issued_verify"),
+    path("issued/<int:pk>/report.csv", views.issued_download, {"file_format": "csv"}, name="issued_csv"),
+    path("issued/<int:pk>/report.pdf", views.issued_download, {"file_format": "pdf"}, name="issued_pdf"),
+    path("issued/<int:pk>/report.json", views.issued_download, {"file_format": "json"}, name="issued_json"),
+    path("exports/", views.export_request, name="export_request"),
+    path("exports/<int:pk>/", views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/status/", views.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("flags/", views.flags, name="flag_list"),
+    path("flags/<int:pk>/", views.flag_detail, name="flag_detail"),
+    path("waivers/", views.waivers, name="waiver_list"),
+    path("waivers/propose/", views.waiver_propose, name="waiver_propose"),
+    path("waivers/<int:pk>/", views.waiver_detail, name="waiver_detail"),
+]
