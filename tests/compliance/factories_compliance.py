@@ -73,4 +73,4 @@ def units(body: Body, at: dt.datetime, **kwargs):
     return cadence_evaluate(at=at, bodies=prefetched(body), **kwargs).units
 
 
-__all__ = ["brussels", "UTC"]
+__all__ = ["UTC", "brussels"]

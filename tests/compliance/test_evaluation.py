@@ -166,7 +166,11 @@ def test_a_rule_changing_mid_year_keeps_old_periods_on_the_old_rule():
     # Given monthly meetings until 15 June 2004, then two a quarter from 16 June 2004
     body = BodyFactory(existed_from=dt.date(2002, 5, 28))
     old = CadenceRuleFactory(
-        body=body, min_meetings=1, period="month", effective_from=dt.date(2002, 5, 28), effective_to=dt.date(2004, 6, 15)
+        body=body,
+        min_meetings=1,
+        period="month",
+        effective_from=dt.date(2002, 5, 28),
+        effective_to=dt.date(2004, 6, 15),
     )
     new = CadenceRuleFactory(body=body, min_meetings=2, period="quarter", effective_from=dt.date(2004, 6, 16))
     meeting(body, brussels(2004, 5, 10))
@@ -254,7 +258,9 @@ def test_only_periods_begun_by_the_evaluation_time_are_evaluated():
     ],
 )
 def test_verdict_table(required, counts, closed, applicable, waived, expected):
-    assert verdict_for(required=required, counts=counts, closed=closed, applicable=applicable, waived=waived) == expected
+    assert (
+        verdict_for(required=required, counts=counts, closed=closed, applicable=applicable, waived=waived) == expected
+    )
 
 
 def test_rules_are_read_from_the_database_not_cached():
