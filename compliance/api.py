@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -118,12 +119,20 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class FlagFilter(django_filters.FilterSet):
+    body = django_filters.CharFilter(field_name="body__code", label="Body code")
+
+    class Meta:
+        model = Flag
+        fields = ["state", "verdict", "period", "body"]
+
+
 class FlagViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = FlagSerializer
     permission_classes = [RolePermission]
     read_roles = COMPLIANCE_STAFF
     write_roles = (Role.SECRETARIAT, Role.CHAIR)
-    filterset_fields = ["state", "verdict", "period"]
+    filterset_class = FlagFilter
 
     def get_queryset(self):
         return flag_list(user=self.request.user).prefetch_related("events")
@@ -206,7 +215,7 @@ class WaiverViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(WaiverSerializer(self.get_queryset().get(pk=waiver.pk)).data, status=status.HTTP_201_CREATED)
 
-    def _decide(self, request, service, **extra):
+    def _decide(self, request, service, extra):
         waiver = self.get_object()
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)

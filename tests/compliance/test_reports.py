@@ -38,8 +38,10 @@ def test_an_issued_report_is_frozen_with_its_hash_and_verifies(auditor, body):
     content = json.loads(report.content)
     assert content["parameters"] == report.parameters
     assert report.parameters["body"] == [body.code]
-    assert report.evaluated_at == dt.datetime.fromisoformat(report.parameters["at"]) == dt.datetime(
-        2005, 1, 10, 23, tzinfo=dt.UTC
+    assert (
+        report.evaluated_at
+        == dt.datetime.fromisoformat(report.parameters["at"])
+        == dt.datetime(2005, 1, 10, 23, tzinfo=dt.UTC)
     )
     assert [c["verdict"] for c in content["rows"][0]["cells"]].count("breach") == 1
     result = report_verify(report=report)
