@@ -149,13 +149,6 @@ class FlagEvent(models.Model):
         return f"{self.flag_id} {self.kind}"
 
 
-class ExportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-
-
 class IssuedReport(models.Model):
     """A compliance report frozen at issue: its parameters, evaluation time, content and SHA-256."""
 
@@ -173,25 +166,3 @@ class IssuedReport(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.issued_at:%Y-%m-%d %H:%M}"
-
-
-class ReportExport(models.Model):
-    """A long export (decades of periods) built by a Celery task; the page polls its progress."""
-
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
-    parameters = models.JSONField(_("parameters"))
-    format = models.CharField(_("format"), max_length=8, choices=[("csv", "CSV"), ("pdf", "PDF")])
-    status = models.CharField(_("status"), max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    content = models.BinaryField(_("file"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-requested_at"]
-        verbose_name = _("report export")
-        verbose_name_plural = _("report exports")
-
-    def __str__(self) -> str:
-        return f"export #{self.pk} ({self.status})"

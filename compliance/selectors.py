@@ -16,7 +16,7 @@ from meetings.models import Meeting
 from meetings.selectors import meetings_visible_to
 
 from .evaluation import SEVERITY, Counts, Evaluation, Unit, cadence_evaluate, worst
-from .models import Flag, FlagState, IssuedReport, ReportExport, Verdict, Waiver
+from .models import Flag, FlagState, IssuedReport, Verdict, Waiver
 from .periods import MONTHS, CalendarPeriod, local_date, midnight, periods_between
 
 COMPLIANCE_STAFF = (Role.SECRETARIAT, Role.CHAIR, Role.AUDITOR)
@@ -378,10 +378,6 @@ def issued_reports_visible_to(user) -> QuerySet[IssuedReport]:
     if not (user.is_authenticated and user.role in COMPLIANCE_STAFF):
         return IssuedReport.objects.none()
     return IssuedReport.objects.select_related("issued_by").defer("content")
-
-
-def report_exports_of(user) -> QuerySet[ReportExport]:
-    return ReportExport.objects.filter(requested_by=user)
 
 
 def dashboard_panels(*, user) -> list[dict]:

@@ -21,13 +21,11 @@ from nrc.permissions import require_role
 
 from .evaluation import COUNCIL_ESTABLISHED, FLAGGED_VERDICTS, cadence_evaluate
 from .models import (
-    ExportStatus,
     Flag,
     FlagEvent,
     FlagEventKind,
     FlagState,
     IssuedReport,
-    ReportExport,
     Waiver,
     WaiverKind,
     WaiverStatus,
@@ -425,72 +423,3 @@ def report_verify(*, report: IssuedReport) -> Verification:
                 now = (new.get(key) or {}).get("verdict", "absent")
                 differences.append(f"{key[0]} {key[1]}: {was} → {now}")
     return Verification(stored_intact, recomputed == report.sha256, recomputed, differences)
-
-
-# Long exports ----------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def report_export_request(*, params: GridParams, file_format: str, acting_user) -> ReportExport:
-    require_role(acting_user, Role.AUDITOR, Role.SECRETARIAT, Role.CHAIR)
-    if file_format not in ("csv", "pdf"):
-        raise ValidationError({"format": _("Choose CSV or PDF.")})
-    export = ReportExport.objects.create(requested_by=acting_user, parameters=params.to_json(), format=file_format)
-    audit_record(actor=acting_user, action="compliance_report.export", obj=export, after=snapshot(export))
-    transaction.on_commit(partial(_queue_export, export.pk), robust=True)
-    return export
-
-
-def _queue_export(export_id: int) -> None:
-    from .tasks import report_export_build
-
-    try:
-        report_export_build.delay(export_id)
-    except Exception:
-        logger.warning("export %s not queued", export_id, exc_info=True)
-        ReportExport.objects.filter(pk=export_id).update(
-            status=ExportStatus.FAILED, error="The task queue is unavailable; try again later."
-        )
-
-
-def report_export_build(*, export_id: int) -> bool:
-    """Build the file of a queued export, recording progress (year by year) for the page that polls it.
-    Idempotent: an export that is done is not rebuilt."""
-    from .exports import csv_bytes, pdf_bytes
-
-    export = ReportExport.objects.filter(pk=export_id).select_related("requested_by").first()
-    if export is None or export.status == ExportStatus.DONE:
-        return False
-    ReportExport.objects.filter(pk=export_id).update(status=ExportStatus.RUNNING, progress=1)
-    params = GridParams.from_json(export.parameters)
-    try:
-        chunks = []
-        years = list(range(params.date_from.year, params.date_to.year + 1))
-        for i, year in enumerate(years):
-            chunk = GridParams.build(
-                date_from=max(params.date_from, dt.date(year, 1, 1)),
-                date_to=min(params.date_to, dt.date(year, 12, 31)),
-                granularity=params.granularity,
-                body_codes=params.body_codes,
-                as_of=params.as_of,
-                at=params.at,
-            )
-            chunks.append(grid_content(cadence_grid(user=export.requested_by, params=chunk)))
-            ReportExport.objects.filter(pk=export_id).update(progress=max(1, int(95 * (i + 1) / len(years))))
-        merged = chunks[0] if chunks else {"parameters": params.to_json(), "columns": [], "rows": []}
-        for chunk in chunks[1:]:
-            merged["columns"] += chunk["columns"]
-            for row, more in zip(merged["rows"], chunk["rows"], strict=False):
-                row["cells"] += more["cells"]
-                row["compliant"] += more["compliant"]
-                row["assessed"] += more["assessed"]
-                row["share"] = round(row["compliant"] / row["assessed"], 4) if row["assessed"] else None
-        merged["parameters"] = params.to_json()
-        data = csv_bytes(merged) if export.format == "csv" else pdf_bytes(merged)
-    except Exception as exc:  # noqa: BLE001 - the page shows the failure
-        ReportExport.objects.filter(pk=export_id).update(status=ExportStatus.FAILED, error=str(exc)[:2000])
-        return False
-    ReportExport.objects.filter(pk=export_id).update(
-        status=ExportStatus.DONE, progress=100, content=data, finished_at=timezone.now()
-    )
-    return True

@@ -9,8 +9,3 @@ from . import services
 def cadence_flags_refresh() -> dict:
     """Hourly (CELERY_BEAT_SCHEDULE): evaluate every rule and upsert the flags."""
     return services.cadence_flags_refresh().as_dict
-
-
-@shared_task(acks_late=True, time_limit=900, soft_time_limit=840)
-def report_export_build(export_id: int) -> bool:
-    return services.report_export_build(export_id=export_id)

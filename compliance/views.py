@@ -6,19 +6,20 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from committees.selectors import bodies_visible_to
+from nrc.jobs import job_start
 from nrc.permissions import has_role
 
 from . import services
 from .exports import csv_bytes, pdf_bytes
 from .forms import FlagAcknowledgeForm, GridFilterForm, WaiverDecisionForm, WaiverProposeForm
-from .models import ExportStatus, FlagState, Verdict, WaiverStatus
+from .models import FlagState, Verdict, WaiverStatus
 from .periods import KINDS, parse_label
 from .selectors import (
     COMPLIANCE_STAFF,
@@ -31,7 +32,6 @@ from .selectors import (
     grid_cell_detail,
     grid_content,
     issued_reports_visible_to,
-    report_exports_of,
     waivers_visible_to,
 )
 
@@ -188,56 +188,19 @@ def issued_download(request, pk: int, file_format: str):
     )
 
 
-# Long exports ----------------------------------------------------------------------------------------------
+# Long exports ---------------------------------------------------------------------------------------------
 
 
 @require_POST
 def export_request(request):
+    """Decades of periods: built by a background job whose page shows progress and then the download."""
     form = GridFilterForm(request.POST, user=request.user)
-    if not form.is_valid():
+    file_format = request.POST.get("format", "csv")
+    if not form.is_valid() or file_format not in ("csv", "pdf"):
         messages.error(request, _("The export was not started: check the filters."))
         return HttpResponseRedirect(reverse("compliance:report"))
-    try:
-        job = services.report_export_request(
-            params=form.params(), file_format=request.POST.get("format", "csv"), acting_user=request.user
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return HttpResponseRedirect(reverse("compliance:report"))
-    return HttpResponseRedirect(reverse("compliance:export_detail", args=[job.pk]))
-
-
-@require_GET
-def export_detail(request, pk: int):
-    job = get_object_or_404(report_exports_of(request.user).defer("content"), pk=pk)
-    return render(request, "compliance/export_detail.html", {"job": job})
-
-
-@require_GET
-def export_status(request, pk: int):
-    job = get_object_or_404(report_exports_of(request.user).defer("content"), pk=pk)
-    return JsonResponse(
-        {
-            "status": job.status,
-            "progress": job.progress,
-            "error": job.error,
-            "download": reverse("compliance:export_download", args=[job.pk]) if job.status == ExportStatus.DONE else "",
-        }
-    )
-
-
-@require_GET
-def export_download(request, pk: int):
-    job = get_object_or_404(report_exports_of(request.user), pk=pk, status=ExportStatus.DONE)
-    import io
-
-    content_type = "text/csv; charset=utf-8" if job.format == "csv" else "application/pdf"
-    return FileResponse(
-        io.BytesIO(bytes(job.content)),
-        as_attachment=True,
-        filename=f"cadence-export-{job.pk}.{job.format}",
-        content_type=content_type,
-    )
+    job = job_start(kind=f"compliance.report_{file_format}", params=form.params().to_json(), acting_user=request.user)
+    return HttpResponseRedirect(reverse("job_detail", args=[job.pk]))
 
 
 # Flags -----------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from compliance.models import Flag, IssuedReport, ReportExport, Waiver
+from compliance.models import Flag, IssuedReport, Waiver
 from compliance.periods import midnight
 from compliance.services import cadence_flags_refresh
 
@@ -158,38 +158,45 @@ def test_delegations_cannot_issue_or_list_reports(delegation_client, body):
 def test_background_export_runs_and_offers_a_download(
     auditor_client, auditor, body, django_capture_on_commit_callbacks
 ):
+    from nrc.models import BackgroundJob
+
     with django_capture_on_commit_callbacks(execute=True):
         response = auditor_client.post(
             "/compliance/exports/",
             {"from": "2003-01-01", "to": "2005-12-31", "as_of": "2006-01-01", "body": [body.code], "format": "csv"},
         )
-    job = ReportExport.objects.get()
-    assert response["Location"] == f"/compliance/exports/{job.pk}/"
-    status = auditor_client.get(f"/compliance/exports/{job.pk}/status/").json()
-    assert status == {
-        "status": "done",
-        "progress": 100,
-        "error": "",
-        "download": f"/compliance/exports/{job.pk}/download/",
-    }
-    page = auditor_client.get(f"/compliance/exports/{job.pk}/")
-    assert "js/compliance_export.js" in page.content.decode()
-    download = auditor_client.get(f"/compliance/exports/{job.pk}/download/")
+    job = BackgroundJob.objects.get()
+    assert (job.kind, job.user, job.status, job.progress) == ("compliance.report_csv", auditor, "done", 100)
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    download = auditor_client.get(f"/jobs/{job.pk}/download")
+    assert download["Content-Disposition"] == 'attachment; filename="cadence-20030101-20051231-month.csv"'
     rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode())))
     assert len(rows) == 36
     assert {r["period"] for r in rows if r["verdict"] == "breach"} == {"2004-08"}
     assert {r["share_compliant"] for r in rows} == {f"{35 / 36:.4f}"}
-
-
-def test_someone_elses_export_is_404(secretariat_client, auditor, body):
-    from compliance.selectors import GridParams
-
-    job = ReportExport.objects.create(
-        requested_by=auditor,
-        parameters=GridParams.build(date_from=dt.date(2004, 1, 1), date_to=dt.date(2004, 2, 1)).to_json(),
-        format="csv",
+    # The same lines as the export built during the request
+    direct = auditor_client.get(
+        f"/compliance/export.csv?from=2003-01-01&to=2005-12-31&as_of=2006-01-01&body={body.code}"
     )
-    assert secretariat_client.get(f"/compliance/exports/{job.pk}/status/").status_code == 404
+    assert list(csv.DictReader(io.StringIO(direct.content.decode()))) == rows
+
+
+def test_a_background_pdf_export(auditor_client, body, django_capture_on_commit_callbacks):
+    from nrc.models import BackgroundJob
+
+    with django_capture_on_commit_callbacks(execute=True):
+        auditor_client.post("/compliance/exports/", {"from": "2003-01-01", "to": "2004-12-31", "format": "pdf"})
+    job = BackgroundJob.objects.get()
+    assert (job.status, job.content_type) == ("done", "application/pdf")
+    assert b"".join(auditor_client.get(f"/jobs/{job.pk}/download").streaming_content)[:5] == b"%PDF-"
+
+
+def test_a_bad_export_request_starts_nothing(auditor_client, body):
+    from nrc.models import BackgroundJob
+
+    response = auditor_client.post("/compliance/exports/", {"from": "2005-01-01", "to": "2004-01-01"})
+    assert response.status_code == 302
+    assert BackgroundJob.objects.count() == 0
 
 
 def test_flag_pages_and_acknowledgement(secretariat_client, auditor_client, body):
