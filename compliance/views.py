@@ -136,9 +136,23 @@ def chart(request, code: str):
 # Issued reports --------------------------------------------------------------------------------------------
 
 
-@require_POST
-def issue(request):
+def issued_list(request):
     _require_staff(request.user)
+    if request.method == "POST":
+        return _issue(request)
+    reports = list(issued_reports_visible_to(request.user)[:200])
+    return render(request, "compliance/issued_list.html", {"reports": reports})
+
+
+def issued_detail(request, pk: int):
+    """GET shows the report; POST recomputes it and compares (nothing is written)."""
+    _require_staff(request.user)
+    report = get_object_or_404(issued_reports_visible_to(request.user).defer(None), pk=pk)
+    verification = services.report_verify(report=report) if request.method == "POST" else None
+    return render(request, "compliance/issued_detail.html", {"report": report, "verification": verification})
+
+
+def _issue(request):
     form = GridFilterForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("The report was not issued: check the filters."))
@@ -146,28 +160,6 @@ def issue(request):
     report = services.report_issue(params=form.params(), acting_user=request.user)
     messages.success(request, _("Report #%(id)s issued.") % {"id": report.pk})
     return HttpResponseRedirect(reverse("compliance:issued_detail", args=[report.pk]))
-
-
-@require_GET
-def issued_list(request):
-    _require_staff(request.user)
-    reports = list(issued_reports_visible_to(request.user)[:200])
-    return render(request, "compliance/issued_list.html", {"reports": reports})
-
-
-@require_GET
-def issued_detail(request, pk: int):
-    _require_staff(request.user)
-    report = get_object_or_404(issued_reports_visible_to(request.user), pk=pk)
-    return render(request, "compliance/issued_detail.html", {"report": report})
-
-
-@require_POST
-def issued_verify(request, pk: int):
-    _require_staff(request.user)
-    report = get_object_or_404(issued_reports_visible_to(request.user).defer(None), pk=pk)
-    verification = services.report_verify(report=report)
-    return render(request, "compliance/issued_detail.html", {"report": report, "verification": verification})
 
 
 @require_GET

@@ -131,7 +131,7 @@ def test_chart_page(auditor_client, body):
 
 def test_issue_view_and_verify_button(auditor_client, auditor, body):
     response = auditor_client.post(
-        "/compliance/issue/", {"from": "2004-07-01", "to": "2004-09-30", "as_of": "2006-01-01", "body": [body.code]}
+        "/compliance/issued/", {"from": "2004-07-01", "to": "2004-09-30", "as_of": "2006-01-01", "body": [body.code]}
     )
     report = IssuedReport.objects.get()
     assert response.status_code == 302
@@ -139,7 +139,7 @@ def test_issue_view_and_verify_button(auditor_client, auditor, body):
     assert report.issued_by == auditor
     page = auditor_client.get(f"/compliance/issued/{report.pk}/")
     assert report.sha256 in page.content.decode()
-    verified = auditor_client.post(f"/compliance/issued/{report.pk}/verify/")
+    verified = auditor_client.post(f"/compliance/issued/{report.pk}/")
     assert "Verified: the stored content matches its hash" in verified.content.decode()
     listing = auditor_client.get("/compliance/issued/")
     assert f"/compliance/issued/{report.pk}/" in listing.content.decode()
@@ -150,7 +150,7 @@ def test_issue_view_and_verify_button(auditor_client, auditor, body):
 
 
 def test_delegations_cannot_issue_or_list_reports(delegation_client, body):
-    assert delegation_client.post("/compliance/issue/", {"from": "2004-07-01"}).status_code == 403
+    assert delegation_client.post("/compliance/issued/", {"from": "2004-07-01"}).status_code == 403
     assert delegation_client.get("/compliance/issued/").status_code == 403
     assert IssuedReport.objects.count() == 0
 
@@ -162,7 +162,7 @@ def test_background_export_runs_and_offers_a_download(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = auditor_client.post(
-            "/compliance/exports/",
+            "/compliance/export/",
             {"from": "2003-01-01", "to": "2005-12-31", "as_of": "2006-01-01", "body": [body.code], "format": "csv"},
         )
     job = BackgroundJob.objects.get()
@@ -185,7 +185,7 @@ def test_a_background_pdf_export(auditor_client, body, django_capture_on_commit_
     from nrc.models import BackgroundJob
 
     with django_capture_on_commit_callbacks(execute=True):
-        auditor_client.post("/compliance/exports/", {"from": "2003-01-01", "to": "2004-12-31", "format": "pdf"})
+        auditor_client.post("/compliance/export/", {"from": "2003-01-01", "to": "2004-12-31", "format": "pdf"})
     job = BackgroundJob.objects.get()
     assert (job.status, job.content_type) == ("done", "application/pdf")
     assert b"".join(auditor_client.get(f"/jobs/{job.pk}/download").streaming_content)[:5] == b"%PDF-"
@@ -194,7 +194,7 @@ def test_a_background_pdf_export(auditor_client, body, django_capture_on_commit_
 def test_a_bad_export_request_starts_nothing(auditor_client, body):
     from nrc.models import BackgroundJob
 
-    response = auditor_client.post("/compliance/exports/", {"from": "2005-01-01", "to": "2004-01-01"})
+    response = auditor_client.post("/compliance/export/", {"from": "2005-01-01", "to": "2004-01-01"})
     assert response.status_code == 302
     assert BackgroundJob.objects.count() == 0
 
