@@ -71,6 +71,10 @@ class Unit:
     def required(self) -> int:
         return self.rule.min_meetings
 
+    @property
+    def verdict_label(self) -> str:
+        return str(Verdict(self.verdict).label)
+
 
 @dataclass
 class Evaluation:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from committees.models import Body, CadenceRule, Role
 from committees.selectors import bodies_visible_to
@@ -31,6 +32,13 @@ SYMBOLS = {
     Verdict.AT_RISK: "!",
 }
 COARSER = "coarser"  # the cell lies inside a longer period the rule is evaluated on
+
+
+def verdict_label(verdict: str) -> str:
+    """The verdict in the reader's language (the code stays in exports and data attributes)."""
+    if verdict == COARSER:
+        return str(_("evaluated over a longer period"))
+    return str(Verdict(verdict).label)
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,10 @@ class Cell:
     @property
     def symbol(self) -> str:
         return SYMBOLS.get(self.verdict, "·")
+
+    @property
+    def verdict_label(self) -> str:
+        return verdict_label(self.verdict)
 
     @property
     def required(self) -> int | None:
@@ -318,7 +330,7 @@ def body_chart(*, user, body: Body, params: GridParams) -> dict:
         for cell in grid.rows[0].cells:
             bars.append({"cell": cell, "held": cell.counts.held, "required": cell.required})
     top = max([b["held"] for b in bars] + [b["required"] or 0 for b in bars] + [1])
-    width, height, pad_left, pad_bottom = max(320, 24 * len(bars) + 60), 220, 40, 40
+    width, height, pad_left, pad_bottom = max(360, 32 * len(bars) + 60), 260, 40, 70
     plot_h = height - pad_bottom - 10
     step = (width - pad_left - 10) / max(1, len(bars))
     for i, bar in enumerate(bars):
@@ -329,6 +341,7 @@ def body_chart(*, user, body: Body, params: GridParams) -> dict:
         if bar["required"] is not None:
             bar["req_y"] = round(10 + plot_h - plot_h * bar["required"] / top, 1)
         bar["label_x"] = round(bar["x"] + bar["w"] / 2, 1)
+        bar["label_y"] = height - pad_bottom + 14
         bar["show_label"] = len(bars) <= 24 or i % max(1, len(bars) // 12) == 0
     return {
         "grid": grid,
