@@ -18,7 +18,7 @@ from meetings.selectors import meetings_visible_to
 
 from .evaluation import SEVERITY, Counts, Evaluation, Unit, cadence_evaluate, worst
 from .models import Flag, FlagState, IssuedReport, Verdict, Waiver
-from .periods import MONTHS, CalendarPeriod, local_date, midnight, periods_between
+from .periods import MONTHS, CalendarPeriod, local_date, midnight, period_start, periods_between
 
 COMPLIANCE_STAFF = (Role.SECRETARIAT, Role.CHAIR, Role.AUDITOR)
 SYMBOLS = {
@@ -162,7 +162,7 @@ def grid_columns(params: GridParams) -> list[CalendarPeriod]:
     return periods_between(params.date_from, last, params.granularity) if params.date_from <= last else []
 
 
-def _cell_verdict(inside: list[Unit], overlapping: list[Unit]) -> str:
+def _cell_verdict(inside: list[Unit], overlapping: list) -> str:
     if inside:
         return worst(u.verdict for u in inside)
     if overlapping:
@@ -187,6 +187,7 @@ def cadence_grid(*, user, params: GridParams) -> Grid:
         window=(columns[0].starts_at, columns[-1].ends_at),
     )
     grid.evaluation = evaluation
+    index = {period.start: i for i, period in enumerate(columns)}
     by_body: dict[int, list[Unit]] = {}
     for unit in evaluation.units:
         by_body.setdefault(unit.body_id, []).append(unit)
@@ -197,9 +198,23 @@ def cadence_grid(*, user, params: GridParams) -> Grid:
             if unit.verdict in (Verdict.COMPLIANT, Verdict.BREACH, Verdict.UNCONFIRMED) and unit.closed:
                 row.assessed += 1
                 row.compliant += unit.verdict == Verdict.COMPLIANT
-        for period in columns:
-            inside = [u for u in units if period.contains(u.period)]
-            overlapping = [u for u in units if u.period.start < period.end and period.start < u.period.end]
+        # Each unit lies inside one column, or (a rule on a longer period) spans several.
+        inside_of: dict[int, list[Unit]] = {}
+        spanned: set[int] = set()
+        for unit in units:
+            first = index.get(period_start(unit.period.start, params.granularity))
+            if first is None:
+                continue
+            if unit.period.end <= columns[first].end:
+                inside_of.setdefault(first, []).append(unit)
+            else:
+                i = first
+                while i < len(columns) and columns[i].start < unit.period.end:
+                    spanned.add(i)
+                    i += 1
+        for i, period in enumerate(columns):
+            inside = inside_of.get(i, [])
+            overlapping = [True] if i in spanned else []
             counts = Counts()
             for month in period.months:
                 found = evaluation.months.get((body.pk, month))
