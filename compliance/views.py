@@ -77,7 +77,9 @@ def report(request):
 @require_GET
 def cell_detail(request, code: str, granularity: str, label: str):
     form = _filter_form(request)
-    if not form.is_valid() or granularity not in KINDS:
+    if not form.is_valid():
+        return render(request, "compliance/report.html", {"form": form, "legend": _legend()}, status=400)
+    if granularity not in KINDS:
         raise Http404
     body = get_object_or_404(bodies_visible_to(request.user), code=code)
     try:

@@ -183,3 +183,33 @@ def test_reports_list_query_count_is_constant(api_client, auditor, body, django_
         response = api_client.get("/api/v1/compliance/reports/")
     assert response.json()["count"] == 6
     assert len(one) == len(six) == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/api/v1/compliance/flags/", 3),  # count, page of flags (with body), their events
+        ("/api/v1/compliance/waivers/", 3),  # count, page of waivers, their bodies
+    ],
+)
+def test_compliance_api_lists_take_constant_queries(api_client, auditor, body, path, expected):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories_compliance import WaiverFactory
+
+    api_client.force_authenticate(auditor)
+
+    def grow(at):
+        WaiverFactory(bodies=[body, monthly_body()], starts_on=dt.date(2004, 1, 1), status="proposed")
+        cadence_flags_refresh(at=at)
+
+    grow(midnight(dt.date(2005, 1, 15)))
+    with CaptureQueriesContext(connection) as small:
+        api_client.get(path)
+    for year in (2006, 2007, 2008):
+        grow(midnight(dt.date(year, 1, 15)))
+    with CaptureQueriesContext(connection) as large:
+        response = api_client.get(path)
+    assert response.json()["count"] >= 4
+    assert len(small) == len(large) == expected, [q["sql"][:60] for q in large]

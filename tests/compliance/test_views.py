@@ -269,3 +269,39 @@ def test_waiver_pages_propose_and_approve(secretariat_client, chair_client, audi
 def test_delegations_cannot_see_flags_or_waivers(delegation_client, reference):
     assert delegation_client.get("/compliance/flags/").status_code == 403
     assert delegation_client.get("/compliance/waivers/").status_code == 403
+
+
+def test_bad_filters_on_the_drill_down_are_a_400(auditor_client, body):
+    response = auditor_client.get("/compliance/cell/NRC(TEST)/month/2004-08/?from=2005-01-01&to=2004-01-01")
+    assert response.status_code == 400
+    assert "The range ends before it starts." in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/compliance/flags/?state=all", "/compliance/waivers/", "/compliance/issued/"])
+def test_compliance_lists_take_constant_queries(auditor_client, auditor, body, path):
+    from compliance.selectors import GridParams
+    from compliance.services import report_issue
+
+    from .factories_compliance import WaiverFactory
+
+    def grow():
+        other = monthly_body()
+        WaiverFactory(bodies=[body, other], starts_on=dt.date(2004, 1, 1))
+        report_issue(
+            params=GridParams.build(
+                date_from=dt.date(2004, 1, 1), date_to=dt.date(2004, 3, 31), body_codes=(body.code,)
+            ),
+            acting_user=auditor,
+        )
+        cadence_flags_refresh(at=midnight(dt.date(2006, 1, 15)))
+
+    grow()
+    auditor_client.get(path)
+    with CaptureQueriesContext(connection) as small:
+        auditor_client.get(path)
+    for _ in range(3):
+        grow()
+    with CaptureQueriesContext(connection) as large:
+        response = auditor_client.get(path)
+    assert response.status_code == 200
+    assert len(small) == len(large)

@@ -16,6 +16,7 @@ def test_auditor_finds_a_breach_drills_down_and_downloads_the_same_verdicts(page
     # Given the demo data set: the Military Representatives did not meet in August 2004
     demo_seed(today=dt.date(2026, 11, 27))
     login(page, auditor.username)
+    assert_accessible(page, "home page of the auditor, with the open flags")
     # When the auditor opens the compliance report for 2003-2005
     page.get_by_role("link", name="Compliance", exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Cadence compliance"
@@ -55,6 +56,7 @@ def test_auditor_finds_a_breach_drills_down_and_downloads_the_same_verdicts(page
     # When they go back and download the CSV
     page.get_by_role("link", name="Back to the report").click()
     page.wait_for_load_state("networkidle")
+    assert page.locator('td[data-body="NRC-MR"][data-period="2004-08"]').get_attribute("data-verdict") == "breach"
     with page.expect_download() as info:
         page.get_by_role("link", name="Download CSV").click()
     download = info.value

@@ -27,6 +27,7 @@ def test_secretariat_acknowledges_a_flag(page, secretariat, missed_august):
     login(page, secretariat.username)
     # The home page shows the open flags
     assert page.get_by_role("heading", name="Open cadence flags").is_visible()
+    assert_accessible(page, "home page with open flags")
     page.get_by_role("link", name="Flags", exact=True).click()
     assert_accessible(page, "flag list")
     page.goto(f"/compliance/flags/{flag.pk}/")
@@ -42,6 +43,7 @@ def test_secretariat_acknowledges_a_flag(page, secretariat, missed_august):
     # The drill-down behind the flag
     page.get_by_role("link", name="The meetings behind this flag").click()
     assert page.locator("#cell-verdict").get_attribute("data-verdict") == "breach"
+    assert_accessible(page, "drill-down from a flag")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -61,6 +63,7 @@ def test_secretariat_proposes_a_waiver_and_the_chair_approves_it(
     page.get_by_role("button", name="Propose").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("#waiver-status").inner_text() == "Proposed"
+    assert_accessible(page, "waiver detail for the secretariat")
     waiver = Waiver.objects.get(title="Summer recess 2004")
     # The chair's office approves it
     context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/Brussels")
@@ -72,10 +75,12 @@ def test_secretariat_proposes_a_waiver_and_the_chair_approves_it(
     chair_page.get_by_role("button", name="Record").click()
     chair_page.wait_for_load_state("networkidle")
     assert chair_page.locator("#waiver-status").inner_text() == "Approved"
+    assert_accessible(chair_page, "approved waiver")
     # And the report shows the month as waived
     chair_page.goto(f"/compliance/?from=2004-07-01&to=2004-09-30&body={missed_august.code}")
     cell = chair_page.locator(f'td[data-body="{missed_august.code}"][data-period="2004-08"]')
     assert cell.get_attribute("data-verdict") == "waived"
+    assert_accessible(chair_page, "report with a waived month")
     screenshot(chair_page, "compliance-waived-month")
     context.close()
 
@@ -98,6 +103,7 @@ def test_auditor_issues_a_report_and_verifies_it(page, auditor, missed_august):
     page.get_by_role("button", name="Verify: recompute and compare").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("#verification").inner_text().startswith("Verified")
+    assert_accessible(page, "verified report")
     screenshot(page, "compliance-issued-report-verified")
     page.goto("/compliance/issued/")
     assert_accessible(page, "issued report list")
@@ -108,6 +114,7 @@ def test_auditor_issues_a_report_and_verifies_it(page, auditor, missed_august):
 def test_chart_of_a_body(page, auditor, missed_august):
     login(page, auditor.username)
     page.goto("/compliance/?from=2004-01-01&to=2004-12-31&as_of=2005-06-30")
+    assert_accessible(page, "report")
     page.get_by_role("link", name=missed_august.code, exact=True).click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role(
@@ -123,6 +130,7 @@ def test_chart_of_a_body(page, auditor, missed_august):
 def test_long_export_runs_in_the_background_with_a_progress_page(page, auditor, missed_august):
     login(page, auditor.username)
     page.goto(f"/compliance/?from=2004-01-01&to=2005-12-31&as_of=2006-01-31&body={missed_august.code}")
+    assert_accessible(page, "report before the export")
     page.get_by_label("Format").select_option("csv")
     page.get_by_role("button", name="Export in the background").click()
     page.wait_for_load_state("networkidle")
