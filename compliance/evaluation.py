@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractMonth, ExtractYear
 
 from committees.models import Body, CadenceRule
 from meetings.models import Meeting, MeetingStatus
@@ -111,26 +111,35 @@ def verdict_for(*, required: int, counts: Counts, closed: bool, applicable: bool
 def monthly_counts(
     *, body_ids: list[int] | None, starts_at: dt.datetime, ends_at: dt.datetime, at: dt.datetime
 ) -> dict[tuple[int, dt.date], Counts]:
-    """One query: qualifying meetings per body and calendar month (Brussels), split by what is known at ``at``."""
+    """One query: qualifying meetings per body and calendar month (Brussels), split by what is known at ``at``.
+
+    The month is the year and month of ``starts_at`` in Europe/Brussels, computed by the database (integers
+    rather than truncated timestamps: nothing to convert per row).
+    """
     meetings = Meeting.objects.filter(starts_at__gte=starts_at, starts_at__lt=ends_at)
     if body_ids is not None:
         meetings = meetings.filter(body_id__in=body_ids)
     rows = (
-        meetings.annotate(month=TruncMonth("starts_at", tzinfo=BRUSSELS))
-        .values("body_id", "month")
+        meetings.annotate(
+            year=ExtractYear("starts_at", tzinfo=BRUSSELS),
+            month=ExtractMonth("starts_at", tzinfo=BRUSSELS),
+        )
+        .values("body_id", "year", "month")
         .annotate(
             held=Count("id", filter=Q(status=MeetingStatus.HELD, starts_at__lt=at)),
             unconfirmed=Count("id", filter=Q(status=MeetingStatus.SCHEDULED, starts_at__lt=at)),
             upcoming=Count("id", filter=Q(status__in=[MeetingStatus.HELD, MeetingStatus.SCHEDULED], starts_at__gte=at)),
         )
         .order_by()
+        .values_list("body_id", "year", "month", "held", "unconfirmed", "upcoming")
     )
+    firsts: dict[tuple[int, int], dt.date] = {}
     result: dict[tuple[int, dt.date], Counts] = {}
-    for row in rows:
-        month = row["month"]
-        if isinstance(month, dt.datetime):
-            month = month.astimezone(BRUSSELS).date() if month.tzinfo else month.date()
-        result[(row["body_id"], month)] = Counts(row["held"], row["unconfirmed"], row["upcoming"])
+    for body_id, year, month, held, unconfirmed, upcoming in rows:
+        first = firsts.get((year, month))
+        if first is None:
+            first = firsts[(year, month)] = dt.date(year, month, 1)
+        result[(body_id, first)] = Counts(held, unconfirmed, upcoming)
     return result
 
 
@@ -176,7 +185,7 @@ def cadence_evaluate(
     Queries: waivers (1) and meeting counts (1), whatever the number of bodies and periods.
     """
     open_day = local_date(at)
-    body_ids = None if all_bodies else [b.pk for b in bodies]
+    body_ids = None if all_bodies else [b.id for b in bodies]
     plan: list[tuple[Body, CadenceRule, CalendarPeriod]] = []
     for body in bodies:
         for rule in body.cadence_rules.all():
@@ -205,12 +214,15 @@ def cadence_evaluate(
     for body, rule, period in plan:
         counts = Counts()
         for month in period.months:
-            found = months.get((body.pk, month))
+            found = months.get((body.id, month))
             if found:
                 counts += found
         closed = period.ends_at <= at
         applicable = _applicable(rule, body, period)
-        waiver = next((w for w in waivers.get(body.pk, ()) if w.covers(period.start, period.last_day)), None)
+        body_waivers = waivers.get(body.id)
+        waiver = (
+            next((w for w in body_waivers if w.covers(period.start, period.last_day)), None) if body_waivers else None
+        )
         verdict = verdict_for(
             required=rule.min_meetings,
             counts=counts,
@@ -220,7 +232,7 @@ def cadence_evaluate(
         )
         units.append(
             Unit(
-                body_id=body.pk,
+                body_id=body.id,
                 rule=rule,
                 period=period,
                 verdict=verdict,

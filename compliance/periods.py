@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from django.conf import settings
 
@@ -45,34 +46,36 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 @dataclass(frozen=True, order=True)
 class CalendarPeriod:
+    """Immutable; its derived values are computed once (instances are shared, see ``calendar_period``)."""
+
     start: dt.date
     kind: str
 
-    @property
+    @cached_property
     def end(self) -> dt.date:
         """The first day after the period (exclusive)."""
         return next_start(self.start, self.kind)
 
-    @property
+    @cached_property
     def last_day(self) -> dt.date:
         return self.end - dt.timedelta(days=1)
 
-    @property
+    @cached_property
     def starts_at(self) -> dt.datetime:
         return midnight(self.start)
 
-    @property
+    @cached_property
     def ends_at(self) -> dt.datetime:
         return midnight(self.end)
 
     def contains(self, other: CalendarPeriod) -> bool:
         return self.start <= other.start and other.end <= self.end
 
-    @property
-    def months(self) -> list[dt.date]:
-        return [add_months(self.start, i) for i in range(MONTHS[self.kind])]
+    @cached_property
+    def months(self) -> tuple[dt.date, ...]:
+        return tuple(add_months(self.start, i) for i in range(MONTHS[self.kind]))
 
-    @property
+    @cached_property
     def label(self) -> str:
         if self.kind == "month":
             return f"{self.start:%Y-%m}"
@@ -83,17 +86,23 @@ class CalendarPeriod:
         return f"{self.start.year}"
 
 
+@lru_cache(maxsize=16384)
+def calendar_period(start: dt.date, kind: str) -> CalendarPeriod:
+    """The shared instance of a period (a century of months fits in the cache)."""
+    return CalendarPeriod(start, kind)
+
+
 def period_containing(day: dt.date, kind: str) -> CalendarPeriod:
-    return CalendarPeriod(period_start(day, kind), kind)
+    return calendar_period(period_start(day, kind), kind)
 
 
 def periods_between(first_day: dt.date, last_day: dt.date, kind: str) -> list[CalendarPeriod]:
     """Every ``kind`` period that overlaps [first_day, last_day], in order."""
     periods = []
-    start = period_start(first_day, kind)
-    while start <= last_day:
-        periods.append(CalendarPeriod(start, kind))
-        start = next_start(start, kind)
+    period = period_containing(first_day, kind)
+    while period.start <= last_day:
+        periods.append(period)
+        period = calendar_period(period.end, kind)
     return periods
 
 
@@ -115,4 +124,4 @@ def parse_label(label: str, kind: str) -> CalendarPeriod:
         start = dt.date(int(label), 1, 1)
     else:
         raise ValueError(kind)
-    return CalendarPeriod(start, kind)
+    return calendar_period(start, kind)

@@ -163,6 +163,8 @@ def grid_columns(params: GridParams) -> list[CalendarPeriod]:
 
 
 def _cell_verdict(inside: list[Unit], overlapping: list) -> str:
+    if len(inside) == 1:
+        return inside[0].verdict
     if inside:
         return worst(u.verdict for u in inside)
     if overlapping:
@@ -192,7 +194,7 @@ def cadence_grid(*, user, params: GridParams) -> Grid:
     for unit in evaluation.units:
         by_body.setdefault(unit.body_id, []).append(unit)
     for body in bodies:
-        units = by_body.get(body.pk, [])
+        units = by_body.get(body.id, [])
         row = Row(body=body, cells=[], units=units)
         for unit in units:
             if unit.verdict in (Verdict.COMPLIANT, Verdict.BREACH, Verdict.UNCONFIRMED) and unit.closed:
@@ -217,7 +219,7 @@ def cadence_grid(*, user, params: GridParams) -> Grid:
             overlapping = [True] if i in spanned else []
             counts = Counts()
             for month in period.months:
-                found = evaluation.months.get((body.pk, month))
+                found = evaluation.months.get((body.id, month))
                 if found:
                     counts += found
             row.cells.append(

@@ -37,6 +37,8 @@ from .selectors import (
 
 # Long ranges are built in the background rather than during the request.
 SYNC_EXPORT_MAX_COLUMNS = 240
+# Beyond this many cells the page lists the shares per body and offers a coarser view or an export instead.
+HTML_MAX_CELLS = 12_000
 
 
 def _require_staff(user) -> None:
@@ -69,6 +71,7 @@ def report(request):
             "query": grid.params.query_string() if grid else "",
             "can_issue": has_role(request.user, *COMPLIANCE_STAFF),
             "long_export": grid is not None and len(grid.columns) > SYNC_EXPORT_MAX_COLUMNS,
+            "too_many_cells": grid is not None and len(grid.columns) * len(grid.rows) > HTML_MAX_CELLS,
         },
         status=status,
     )

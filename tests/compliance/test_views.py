@@ -305,3 +305,11 @@ def test_compliance_lists_take_constant_queries(auditor_client, auditor, body, p
         response = auditor_client.get(path)
     assert response.status_code == 200
     assert len(small) == len(large)
+
+
+def test_a_grid_too_large_for_a_page_shows_the_shares_only(auditor_client, body, settings, monkeypatch):
+    monkeypatch.setattr("compliance.views.HTML_MAX_CELLS", 30)
+    html = auditor_client.get(f"/compliance/?{QUERY}").content.decode()
+    assert "This grid is too large to show on one page" in html
+    assert 'class="hm-cell' not in html
+    assert '<th scope="row">NRC(TEST)</th><td data-share="66.7">66.7 % (2/3)</td>' in html
