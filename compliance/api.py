@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -17,6 +16,7 @@ from committees.selectors import bodies_visible_to
 from nrc.permissions import RolePermission
 
 from . import services
+from .filters import FlagFilter
 from .forms import GridFilterForm
 from .models import Flag, FlagEvent, IssuedReport, Waiver
 from .selectors import (
@@ -117,14 +117,6 @@ class FlagSerializer(serializers.ModelSerializer):
 
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField()
-
-
-class FlagFilter(django_filters.FilterSet):
-    body = django_filters.CharFilter(field_name="body__code", label="Body code")
-
-    class Meta:
-        model = Flag
-        fields = ["state", "verdict", "period", "body"]
 
 
 class FlagViewSet(viewsets.ReadOnlyModelViewSet):

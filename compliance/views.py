@@ -18,6 +18,7 @@ from nrc.permissions import has_role
 
 from . import services
 from .exports import csv_bytes, pdf_bytes
+from .filters import FlagFilter
 from .forms import FlagAcknowledgeForm, GridFilterForm, WaiverDecisionForm, WaiverProposeForm
 from .models import FlagState, Verdict, WaiverStatus
 from .periods import KINDS, parse_label
@@ -205,15 +206,25 @@ def export_request(request):
 
 @require_GET
 def flags(request):
+    """Open flags by default; the state tabs and the filter form narrow the list."""
     _require_staff(request.user)
-    state = request.GET.get("state", FlagState.OPEN)
-    if state not in FlagState.values and state != "all":
-        state = FlagState.OPEN
-    items = list(flag_list(user=request.user, state=None if state == "all" else state)[:500])
+    data = request.GET.copy()
+    data.setdefault("state", FlagState.OPEN)
+    state = data["state"]
+    if state == "all":
+        data["state"] = ""
+    flag_filter = FlagFilter(data, queryset=flag_list(user=request.user))
+    items = list(flag_filter.qs[:500]) if flag_filter.is_valid() else []
     return render(
         request,
         "compliance/flag_list.html",
-        {"flags": items, "state": state, "states": [*FlagState.choices, ("all", _("All"))]},
+        {
+            "flags": items,
+            "filter": flag_filter,
+            "state": state,
+            "states": [*FlagState.choices, ("all", _("All"))],
+        },
+        status=200 if flag_filter.is_valid() else 400,
     )
 
 

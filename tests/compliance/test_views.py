@@ -313,3 +313,11 @@ def test_a_grid_too_large_for_a_page_shows_the_shares_only(auditor_client, body,
     assert "This grid is too large to show on one page" in html
     assert 'class="hm-cell' not in html
     assert '<th scope="row">NRC(TEST)</th><td data-share="66.7">66.7 % (2/3)</td>' in html
+
+
+def test_flag_list_filters(auditor_client, body):
+    cadence_flags_refresh(at=midnight(dt.date(2006, 1, 15)))
+    html = auditor_client.get("/compliance/flags/?state=all&body=NRC(TEST)&verdict=breach").content.decode()
+    expected = Flag.objects.filter(body=body, verdict="breach").count()
+    assert html.count('<th scope="row"><a href="/compliance/flags/') == expected > 0
+    assert auditor_client.get("/compliance/flags/?verdict=nonsense").status_code == 400
