@@ -20,7 +20,7 @@ from committees.models import Body, CadenceRule
 from meetings.models import Meeting, MeetingStatus
 
 from .models import Verdict, Waiver, WaiverStatus
-from .periods import BRUSSELS, MONTHS, CalendarPeriod, local_date, period_containing, periods_between
+from .periods import BRUSSELS, CalendarPeriod, local_date, periods_between
 
 # How alarming a verdict is, to summarise several (rule, period) verdicts in one cell of a coarser grid.
 SEVERITY = {
@@ -247,10 +247,3 @@ def cadence_evaluate(
 
 def worst(verdicts) -> str:
     return max(verdicts, key=lambda v: SEVERITY[v])
-
-
-def open_period(at: dt.datetime, kind: str) -> CalendarPeriod:
-    return period_containing(local_date(at), kind)
-
-
-__all__ = ["MONTHS", "Counts", "Evaluation", "Unit", "cadence_evaluate", "verdict_for", "worst"]

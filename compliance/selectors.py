@@ -16,9 +16,9 @@ from committees.selectors import bodies_visible_to
 from meetings.models import Meeting
 from meetings.selectors import meetings_visible_to
 
-from .evaluation import SEVERITY, Counts, Evaluation, Unit, cadence_evaluate, worst
+from .evaluation import Counts, Evaluation, Unit, cadence_evaluate, worst
 from .models import Flag, FlagState, IssuedReport, Verdict, Waiver
-from .periods import MONTHS, CalendarPeriod, local_date, midnight, period_start, periods_between
+from .periods import CalendarPeriod, local_date, midnight, period_start, periods_between
 
 COMPLIANCE_STAFF = (Role.SECRETARIAT, Role.CHAIR, Role.AUDITOR)
 SYMBOLS = {
@@ -424,15 +424,3 @@ def dashboard_panels(*, user) -> list[dict]:
             },
         }
     ]
-
-
-__all__ = [
-    "MONTHS",
-    "SEVERITY",
-    "Cell",
-    "Grid",
-    "GridParams",
-    "Row",
-    "cadence_grid",
-    "dashboard_panels",
-]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from functools import partial
@@ -405,9 +407,6 @@ class Verification:
 def report_verify(*, report: IssuedReport) -> Verification:
     """Check the stored content against its hash, then recompute the report with the same parameters and
     evaluation time (with the report's issuer's scope) and compare."""
-    import hashlib
-    import json
-
     stored_intact = hashlib.sha256(report.content.encode()).hexdigest() == report.sha256
     params = GridParams.from_json(report.parameters)
     content = grid_content(cadence_grid(user=report.issued_by, params=params))

@@ -21,7 +21,7 @@ from .exports import csv_bytes, pdf_bytes
 from .filters import FlagFilter
 from .forms import FlagAcknowledgeForm, GridFilterForm, WaiverDecisionForm, WaiverProposeForm
 from .models import FlagState, Verdict, WaiverStatus
-from .periods import KINDS, parse_label
+from .periods import KINDS, calendar_period, parse_label
 from .selectors import (
     COMPLIANCE_STAFF,
     SYMBOLS,
@@ -258,9 +258,7 @@ def flag_detail(request, pk: int):
 
 
 def _label(flag) -> str:
-    from .periods import CalendarPeriod
-
-    return CalendarPeriod(flag.period_start, flag.period).label
+    return calendar_period(flag.period_start, flag.period).label
 
 
 def _form_errors(form, exc: ValidationError) -> None:
