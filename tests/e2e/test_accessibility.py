@@ -38,6 +38,20 @@ def _object_for():
         obj = qs.order_by("pk").first()
         return obj.pk if obj else None
 
+    def issued_report(user):
+        from compliance.selectors import GridParams
+        from compliance.services import report_issue
+
+        params = GridParams.build(
+            date_from=dt.date(2004, 1, 1), date_to=dt.date(2004, 12, 31), as_of=dt.date(2005, 1, 31)
+        )
+        return report_issue(params=params, acting_user=UserFactory(role=Role.AUDITOR)).pk
+
+    def compliance_first(model):
+        import compliance.models
+
+        return lambda user: first(getattr(compliance.models, model).objects.all())
+
     def own_job(user):
         return BackgroundJob.objects.create(kind="export", user=user, status=JobStatus.RUNNING, progress=40).pk
 
@@ -73,6 +87,11 @@ def _object_for():
         "meetings:decision_detail": lambda user: first(JointDecision.objects.all()),
         "committees:body_detail": lambda user: first(Body.objects.filter(code="NRC-AMB")),
         "cooperation:area_detail": lambda user: first(CooperationArea.objects.filter(code="TER")),
+        "compliance:issued_detail": issued_report,
+        "compliance:flag_detail": compliance_first("Flag"),
+        "compliance:waiver_detail": compliance_first("Waiver"),
+        "compliance:cell": None,  # keyed by body code and period: tests/e2e/test_compliance.py
+        "compliance:chart": None,  # keyed by body code: tests/e2e/test_compliance.py
     }
 
 
