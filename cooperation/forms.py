@@ -65,14 +65,20 @@ class WorkItemForm(CrispyForm):
     submit_label = _("Add the item")
 
     title = forms.CharField(label=_("Title"), max_length=300)
-    lead_body = forms.ModelChoiceField(label=_("Lead body"), queryset=None, required=False)
+    lead_body = forms.TypedChoiceField(label=_("Lead body"), required=False, coerce=int, empty_value=None)
     due_on = forms.DateField(label=_("Due"), required=False, widget=DateInput())
     status = forms.ChoiceField(label=_("Status"), choices=WorkItemStatus.choices, initial=WorkItemStatus.PLANNED)
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100, initial=0)
 
     def __init__(self, *args, bodies, **kwargs):
+        """``bodies``: a list evaluated once by the caller, so that many forms on one page cost no query."""
         super().__init__(*args, **kwargs)
-        self.fields["lead_body"].queryset = bodies
+        self._bodies = {body.pk: body for body in bodies}
+        self.fields["lead_body"].choices = [("", "—"), *((body.pk, body.code) for body in bodies)]
+
+    def clean_lead_body(self):
+        pk = self.cleaned_data.get("lead_body")
+        return self._bodies.get(pk) if pk is not None else None
 
 
 class WorkItemUpdateForm(CrispyForm):

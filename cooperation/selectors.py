@@ -32,10 +32,9 @@ def work_programme_rollup(*, area: CooperationArea | None = None) -> list[dict]:
     if area is not None:
         qs = qs.filter(area=area)
     rows = qs.values("id", "area_id", "area__code", "year").annotate(
-        items=Count("items"),
-        completed=Count("items", filter=Q(items__status=WorkItemStatus.COMPLETED)),
-        active=Count("items", filter=~Q(items__status=WorkItemStatus.CANCELLED)),
-        progress=Avg("items__progress", filter=~Q(items__status=WorkItemStatus.CANCELLED)),
+        item_count=Count("items"),
+        completed_count=Count("items", filter=Q(items__status=WorkItemStatus.COMPLETED)),
+        mean_progress=Avg("items__progress", filter=~Q(items__status=WorkItemStatus.CANCELLED)),
     )
     return [
         {
@@ -43,9 +42,9 @@ def work_programme_rollup(*, area: CooperationArea | None = None) -> list[dict]:
             "area_id": row["area_id"],
             "area": row["area__code"],
             "year": row["year"],
-            "items": row["items"],
-            "completed": row["completed"],
-            "progress": round(row["progress"] or 0),
+            "items": row["item_count"],
+            "completed": row["completed_count"],
+            "progress": round(row["mean_progress"] or 0),
         }
         for row in rows.order_by("area__position", "area__code", "year")
     ]

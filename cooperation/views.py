@@ -55,7 +55,7 @@ def area_add_view(request):
 def _bodies():
     from committees.models import Body
 
-    return Body.objects.order_by("rank", "code")
+    return list(Body.objects.order_by("rank", "code"))
 
 
 def _area_page(request, area, *, status=200, programme_form=None, item_forms=None):
@@ -63,10 +63,9 @@ def _area_page(request, area, *, status=200, programme_form=None, item_forms=Non
     if request.user.role == SECRETARIAT:
         context["programme_form"] = programme_form or WorkProgrammeForm()
         item_forms = item_forms or {}
+        bodies = _bodies()
         for programme in context["programmes"]:
-            programme.item_form = item_forms.get(programme.pk) or WorkItemForm(
-                bodies=_bodies(), prefix=f"p{programme.pk}"
-            )
+            programme.item_form = item_forms.get(programme.pk) or WorkItemForm(bodies=bodies, prefix=f"p{programme.pk}")
         context["can_edit"] = True
         context["item_statuses"] = WorkItemStatus.choices
     return render(request, "cooperation/area_detail.html", context, status=status)
