@@ -119,7 +119,7 @@ def test_compliance_summary_counts_meetings_per_calendar_period_in_brussels():
     MeetingFactory(body=body, status="scheduled", starts_at=brussels(2026, 3, 20))
     summary = body_compliance_summary(body=body, today=dt.date(2026, 3, 15))
     rows = {p["label"]: (p["held"], p["scheduled"], p["required"], p["verdict"]) for p in summary["periods"]}
-    assert len(rows) == 12 and list(rows)[0] == "2025-04" and list(rows)[-1] == "2026-03"
+    assert len(rows) == 12 and next(iter(rows)) == "2025-04" and list(rows)[-1] == "2026-03"
     assert rows["2026-01"] == (1, 0, 2, "short")
     assert rows["2026-02"] == (2, 0, 2, "met")
     assert rows["2026-03"] == (0, 1, 2, "open")

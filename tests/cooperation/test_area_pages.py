@@ -69,7 +69,7 @@ def test_area_list_shows_the_nine_areas_with_initial_steps(delegation_client, dj
         response = delegation_client.get(reverse("cooperation:area_list"))
     areas = response.context["areas"]
     assert [a.code for a in areas] == ["TER", "CM", "NP", "ACCBM", "TMD", "SAR", "MMDR", "CE", "NTC"]
-    assert [s.text for s in areas[4].initial_steps.all()][0] == (
+    assert next(s.text for s in areas[4].initial_steps.all()) == (
         "consultations on TMD concepts, terminology, systems and system capabilities"
     )
     assert [(r["year"], r["progress"]) for r in areas[1].rollup] == [(2002, 30)]

@@ -71,7 +71,7 @@ def test_decision_list_filters_by_area_body_year_and_status(auditor_client):
 
 
 def test_search_covers_decisions_agenda_items_and_minutes(auditor_client, secretariat):
-    by_text = DecisionFactory(text="Submarine crew rescue framework.", reference="BY-TEXT")
+    DecisionFactory(text="Submarine crew rescue framework.", reference="BY-TEXT")
     by_agenda = DecisionFactory(reference="BY-AGENDA")
     AgendaItem.objects.create(meeting=by_agenda.meeting, position=1, title="Exercise Kaliningrad logistics")
     by_minutes = DecisionFactory(reference="BY-MINUTES")
