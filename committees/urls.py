@@ -8,5 +8,4 @@ urlpatterns = [
     path("", views.body_list, name="body_list"),
     path("new/", views.body_create_view, name="body_create"),
     path("<int:pk>/", views.body_detail_view, name="body_detail"),
-    path("<int:pk>/dissolve/", views.body_dissolve_view, name="body_dissolve"),
 ]

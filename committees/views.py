@@ -31,7 +31,10 @@ def body_list(request):
     return render(request, "committees/body_list.html", {"bodies": bodies})
 
 
+@require_http_methods(["GET", "POST"])
 def body_detail_view(request, pk: int):
+    if request.method == "POST":
+        return _body_dissolve(request, pk)
     body = body_get(user=request.user, pk=pk)
     context = body_detail(user=request.user, body=body)
     context["compliance_url"] = _compliance_report_url(body)
@@ -87,8 +90,7 @@ def body_create_view(request):
     return render(request, "committees/body_form.html", {"form": form})
 
 
-@require_http_methods(["POST"])
-def body_dissolve_view(request, pk: int):
+def _body_dissolve(request, pk: int):
     require_role(request.user, Role.SECRETARIAT)
     body = body_get(user=request.user, pk=pk)
     form = BodyDissolveForm(request.POST)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from nrc.permissions import require_role
 
@@ -16,6 +17,10 @@ from .selectors import area_detail, area_get, area_list
 from .services import area_add, work_item_add, work_item_update, work_programme_create
 
 SECRETARIAT = "secretariat"
+
+
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
 
 
 def area_list_view(request):
@@ -71,12 +76,22 @@ def _area_page(request, area, *, status=200, programme_form=None, item_forms=Non
     return render(request, "cooperation/area_detail.html", context, status=status)
 
 
+@require_http_methods(["GET", "POST"])
 def area_detail_view(request, code: str):
+    """The area page; the secretariat posts a new work programme, a new item or an item update to it."""
+    if request.method == "POST":
+        handler = {
+            "programme": _programme_create,
+            "item_add": _item_add,
+            "item_update": _item_update,
+        }.get(request.POST.get("action"))
+        if handler is None:
+            return HttpResponseBadRequest(_("Unknown action."))
+        return handler(request, code)
     return _area_page(request, area_get(user=request.user, code=code))
 
 
-@require_POST
-def programme_create_view(request, code: str):
+def _programme_create(request, code: str):
     require_role(request.user, SECRETARIAT)
     area = area_get(user=request.user, code=code)
     form = WorkProgrammeForm(request.POST)
@@ -96,10 +111,11 @@ def programme_create_view(request, code: str):
     return _area_page(request, area, status=400, programme_form=form)
 
 
-@require_POST
-def item_add_view(request, pk: int):
+def _item_add(request, code: str):
     require_role(request.user, SECRETARIAT)
-    programme = get_object_or_404(WorkProgramme.objects.select_related("area"), pk=pk)
+    programme = get_object_or_404(
+        WorkProgramme.objects.select_related("area"), pk=_int(request.POST.get("programme")), area__code=code
+    )
     form = WorkItemForm(request.POST, bodies=_bodies(), prefix=f"p{programme.pk}")
     if form.is_valid():
         data = form.cleaned_data
@@ -121,10 +137,13 @@ def item_add_view(request, pk: int):
     return _area_page(request, programme.area, status=400, item_forms={programme.pk: form})
 
 
-@require_POST
-def item_update_view(request, pk: int):
+def _item_update(request, code: str):
     require_role(request.user, SECRETARIAT)
-    item = get_object_or_404(WorkProgrammeItem.objects.select_related("programme__area"), pk=pk)
+    item = get_object_or_404(
+        WorkProgrammeItem.objects.select_related("programme__area"),
+        pk=_int(request.POST.get("item")),
+        programme__area__code=code,
+    )
     form = WorkItemUpdateForm(request.POST)
     if form.is_valid():
         try:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from committees.models import Role
 from committees.selectors import bodies_visible_to
@@ -103,7 +104,18 @@ def _decision_page(request, decision, *, status=200, **forms):
     return render(request, "meetings/decisions/decision_detail.html", context, status=status)
 
 
+@require_http_methods(["GET", "POST"])
 def decision_detail_view(request, pk: int):
+    """The decision page; delegations post their break of silence, reservation or issue to it."""
+    if request.method == "POST":
+        handler = {
+            "break_silence": _silence_break,
+            "reservation": _reservation,
+            "raise_issue": _issue_raise,
+        }.get(request.POST.get("action"))
+        if handler is None:
+            return HttpResponseBadRequest(_("Unknown action."))
+        return handler(request, pk)
     return _decision_page(request, decision_get(user=request.user, pk=pk))
 
 
@@ -122,8 +134,7 @@ def _delegation_post(request, pk, form_class, form_key, call):
     return _decision_page(request, decision_get(user=request.user, pk=pk), status=400, **{form_key: form})
 
 
-@require_POST
-def silence_break_view(request, pk: int):
+def _silence_break(request, pk: int):
     def call(decision, data):
         silence_break(
             decision=decision, member=request.user.member, statement=data["statement"], acting_user=request.user
@@ -133,8 +144,7 @@ def silence_break_view(request, pk: int):
     return _delegation_post(request, pk, SilenceBreakForm, "break_form", call)
 
 
-@require_POST
-def reservation_view(request, pk: int):
+def _reservation(request, pk: int):
     def call(decision, data):
         reservation_enter(decision=decision, member=request.user.member, text=data["text"], acting_user=request.user)
         return _("Your reservation was entered.")
@@ -142,8 +152,7 @@ def reservation_view(request, pk: int):
     return _delegation_post(request, pk, ReservationForm, "reservation_form", call)
 
 
-@require_POST
-def issue_raise_view(request, pk: int):
+def _issue_raise(request, pk: int):
     def call(decision, data):
         issue_raise(
             decision=decision,
@@ -176,12 +185,18 @@ def _issue_page(request, issue, *, status=200, answer_form=None, agenda_form=Non
     return render(request, "meetings/decisions/issue_detail.html", context, status=status)
 
 
+@require_http_methods(["GET", "POST"])
 def issue_detail_view(request, pk: int):
+    """The issue page; the secretariat posts its answer, or the meeting to put the issue on, to it."""
+    if request.method == "POST":
+        handler = {"answer": _issue_answer, "agenda": _issue_agenda}.get(request.POST.get("action"))
+        if handler is None:
+            return HttpResponseBadRequest(_("Unknown action."))
+        return handler(request, pk)
     return _issue_page(request, issue_get(user=request.user, pk=pk))
 
 
-@require_POST
-def issue_answer_view(request, pk: int):
+def _issue_answer(request, pk: int):
     require_role(request.user, Role.SECRETARIAT)
     issue = issue_get(user=request.user, pk=pk)
     form = IssueAnswerForm(request.POST)
@@ -201,8 +216,7 @@ def issue_answer_view(request, pk: int):
     return _issue_page(request, issue_get(user=request.user, pk=pk), status=400, answer_form=form)
 
 
-@require_POST
-def issue_agenda_view(request, pk: int):
+def _issue_agenda(request, pk: int):
     require_role(request.user, Role.SECRETARIAT)
     issue = issue_get(user=request.user, pk=pk)
     form = IssueAgendaForm(request.POST, meetings=meetings_for_agenda(user=request.user))
@@ -225,11 +239,6 @@ urlpatterns = [
     path("decisions/", decision_list_view, name="decision_list"),
     path("decisions/new/", decision_create_view, name="decision_create"),
     path("decisions/<int:pk>/", decision_detail_view, name="decision_detail"),
-    path("decisions/<int:pk>/break-silence/", silence_break_view, name="decision_break_silence"),
-    path("decisions/<int:pk>/reservations/", reservation_view, name="decision_reservation"),
-    path("decisions/<int:pk>/issues/", issue_raise_view, name="decision_issue_raise"),
     path("issues/", issue_list_view, name="issue_list"),
     path("issues/<int:pk>/", issue_detail_view, name="issue_detail"),
-    path("issues/<int:pk>/answer/", issue_answer_view, name="issue_answer"),
-    path("issues/<int:pk>/agenda/", issue_agenda_view, name="issue_agenda"),
 ]

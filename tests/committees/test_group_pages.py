@@ -77,7 +77,7 @@ def test_only_the_secretariat_reaches_the_set_up_and_dissolve_forms(delegation_c
     for client in (delegation_client, chair_client):
         assert client.get(reverse("committees:body_create")).status_code == 403
         response = client.post(
-            reverse("committees:body_dissolve", args=[tmd.pk]), {"dissolved_on": "2010-01-01", "reason": "x"}
+            reverse("committees:body_detail", args=[tmd.pk]), {"dissolved_on": "2010-01-01", "reason": "x"}
         )
         assert response.status_code == 403
     tmd.refresh_from_db()
@@ -86,7 +86,7 @@ def test_only_the_secretariat_reaches_the_set_up_and_dissolve_forms(delegation_c
 
 def test_dissolve_form_error_and_success(secretariat_client):
     tmd = Body.objects.get(code="NRC(TMD)")
-    url = reverse("committees:body_dissolve", args=[tmd.pk])
+    url = reverse("committees:body_detail", args=[tmd.pk])
     response = secretariat_client.post(url, {"dissolved_on": "2001-01-01", "reason": "Too early"})
     assert response.status_code == 400
     assert response.context["dissolve_form"].errors == {"dissolved_on": ["The body did not exist yet on that date."]}

@@ -112,7 +112,7 @@ def test_the_decision_form_shows_a_past_deadline_on_its_field(secretariat_client
 def test_breaking_silence_after_the_deadline_shows_an_error_and_changes_nothing(delegation_client):
     decision = circulated_decision(hours=-1)  # the deadline has passed; the beat task has not run yet
     response = delegation_client.post(
-        reverse("meetings:decision_break_silence", args=[decision.pk]), {"statement": "Late"}
+        reverse("meetings:decision_detail", args=[decision.pk]), {"action": "break_silence", "statement": "Late"}
     )
     assert response.status_code == 400
     assert "silence can no longer be broken" in response.content.decode()
@@ -124,14 +124,15 @@ def test_the_secretariat_cannot_break_silence_or_raise_issues(secretariat_client
     decision = circulated_decision()
     assert (
         secretariat_client.post(
-            reverse("meetings:decision_break_silence", args=[decision.pk]), {"statement": "X"}
+            reverse("meetings:decision_detail", args=[decision.pk]), {"action": "break_silence", "statement": "X"}
         ).status_code
         == 403
     )
     adopted = DecisionFactory()
     assert (
         secretariat_client.post(
-            reverse("meetings:decision_issue_raise", args=[adopted.pk]), {"title": "X", "description": "Y"}
+            reverse("meetings:decision_detail", args=[adopted.pk]),
+            {"action": "raise_issue", "title": "X", "description": "Y"},
         ).status_code
         == 403
     )
@@ -143,13 +144,13 @@ def test_delegations_cannot_record_decisions_or_answer_issues(delegation_client,
     issue = IssueFactory(member=delegation.member, raised_by=delegation)
     assert (
         delegation_client.post(
-            reverse("meetings:issue_answer", args=[issue.pk]), {"text": "x", "status": "resolved"}
+            reverse("meetings:issue_detail", args=[issue.pk]), {"action": "answer", "text": "x", "status": "resolved"}
         ).status_code
         == 403
     )
     assert (
         delegation_client.post(
-            reverse("meetings:issue_agenda", args=[issue.pk]), {"meeting": scheduled_meeting().pk}
+            reverse("meetings:issue_detail", args=[issue.pk]), {"action": "agenda", "meeting": scheduled_meeting().pk}
         ).status_code
         == 403
     )
