@@ -7,7 +7,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from committees.models import Body
+from committees.models import Body, Member
 from cooperation.models import CooperationArea, WorkProgramme, WorkProgrammeItem
 from meetings.models import (
     DecisionMethod,
@@ -67,6 +67,8 @@ class IssueFactory(factory.django.DjangoModelFactory):
         model = ImplementationIssue
 
     decision = factory.SubFactory(DecisionFactory)
+    member = factory.LazyFunction(lambda: Member.objects.get(iso2="US"))
+    raised_by = factory.SubFactory(UserFactory, role="delegation", member=factory.SelfAttribute("..member"))
     title = factory.Sequence(lambda n: f"Issue {n}")
     description = "Implementation lags behind."
 
