@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from meetings.models import Meeting
+from meetings.models import ImplementationIssue, JointDecision, Meeting
 from nrc.demo import demo_seed
 
 
@@ -16,6 +16,9 @@ def test_demo_data_is_deterministic_and_created_once(reference):
     assert first["meetings"] == len(titles) > 1000
     assert Meeting.objects.filter(is_demo=False).count() == 0
     assert demo_seed(today=today)["meetings"] == 0
+    # Decisions and their issues protect the meetings they were taken at: remove them first.
+    ImplementationIssue.objects.all().delete()
+    JointDecision.objects.all().delete()
     Meeting.objects.all().delete()
     demo_seed(today=today)
     assert list(Meeting.objects.order_by("body__code", "starts_at").values_list("title", "status")) == titles
