@@ -139,3 +139,13 @@ def test_compliance_summary_by_quarter_and_with_no_rule():
         ("2026 Q2", 0, "open"),
     ]
     assert timezone.is_aware(timezone.now())
+
+
+def test_secretariat_home_lists_ad_hoc_groups_whose_mandate_ends_soon(secretariat_client, delegation_client):
+    pc = Body.objects.get(code="NRC-PC")
+    today = timezone.localdate()
+    BodyFactory(code="NRC(SOON)", parent=pc, basis="ad_hoc", mandate="m", existed_to=today + dt.timedelta(days=30))
+    BodyFactory(code="NRC(LATER)", parent=pc, basis="ad_hoc", mandate="m", existed_to=today + dt.timedelta(days=200))
+    html = secretariat_client.get("/").content.decode()
+    assert "NRC(SOON)" in html and "NRC(LATER)" not in html
+    assert "NRC(SOON)" not in delegation_client.get("/").content.decode()

@@ -181,3 +181,27 @@ def test_home_panels_list_open_silence_procedures_and_issues(delegation_client, 
     html = delegation_client.get("/").content.decode()
     assert "Open silence procedures" in html and "SIL-1" in html
     assert "Open one" in html and "Closed one" not in html
+
+
+def test_a_delegation_sees_only_decisions_of_bodies_its_member_sits_in(delegation_client):
+    from committees.models import Member
+    from tests.factories import BodyFactory, MeetingFactory
+
+    closed = BodyFactory(code="NRC(FR-ONLY)", parent=Body.objects.get(code="NRC-PC"))
+    closed.participants.set([Member.objects.get(iso2="FR")])
+    hidden = DecisionFactory(
+        meeting=MeetingFactory(body=closed, status="held", starts_at=timezone.now() - dt.timedelta(days=3)),
+        reference="HIDDEN",
+    )
+    DecisionFactory(reference="VISIBLE")
+    response = delegation_client.get(reverse("meetings:decision_list"))
+    assert [d.reference for d in response.context["decisions"]] == ["VISIBLE"]
+    assert delegation_client.get(reverse("meetings:decision_detail", args=[hidden.pk])).status_code == 404
+
+
+def test_unknown_page_action_is_a_400_and_changes_nothing(delegation_client):
+    decision = circulated_decision()
+    response = delegation_client.post(reverse("meetings:decision_detail", args=[decision.pk]), {"action": "adopt"})
+    assert response.status_code == 400
+    decision.refresh_from_db()
+    assert decision.status == "circulated"
