@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from committees.models import Body, CadenceRule
 from committees.selectors import body_compliance_summary
+from cooperation.models import CooperationArea
 from tests.cooperation.factories_groups import held_meeting, scheduled_meeting
 from tests.factories import BodyFactory, MeetingFactory, brussels
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_body_list_query_count_is_constant(auditor_client, django_assert_num_queries, extra):
     pc = Body.objects.get(code="NRC-PC")
     for i in range(extra):
-        BodyFactory(code=f"NRC(X{i})", parent=pc).areas.set([1, 2])
+        BodyFactory(code=f"NRC(X{i})", parent=pc).areas.set(CooperationArea.objects.filter(code__in=["TER", "CM"]))
         scheduled_meeting(f"NRC(X{i})", days_ahead=3 + i)
     with django_assert_num_queries(4):
         response = auditor_client.get(reverse("committees:body_list"))

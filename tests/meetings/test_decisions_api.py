@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from cooperation.models import CooperationArea
 from meetings.models import AgendaItem, ImplementationIssue, JointDecision, SilenceBreak
 from tests.cooperation.factories_groups import (
     DecisionFactory,
@@ -161,7 +162,7 @@ def test_delegation_cannot_answer(api_client, delegation):
 @pytest.mark.parametrize("n", [1, 20])
 def test_decision_and_issue_lists_have_constant_query_counts(api_client, auditor, django_assert_num_queries, n):
     for _ in range(n):
-        IssueFactory(decision=DecisionFactory(areas=[1, 2]))
+        IssueFactory(decision=DecisionFactory(areas=list(CooperationArea.objects.filter(code__in=["TER", "CM"]))))
     api_client.force_authenticate(auditor)
     # the area looked up by code, the count, the page, the areas of the page
     with django_assert_num_queries(4):
