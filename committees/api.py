@@ -50,8 +50,6 @@ class BodySerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
     areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     cadence_rules = CadenceRuleSerializer(many=True, read_only=True)
-    participants = serializers.SlugRelatedField(slug_field="iso2", many=True, read_only=True)
-    established_by = serializers.SlugRelatedField(slug_field="reference", many=True, read_only=True)
 
     class Meta:
         model = Body
@@ -72,8 +70,6 @@ class BodySerializer(serializers.ModelSerializer):
             "existed_from",
             "existed_to",
             "dissolution_reason",
-            "participants",
-            "established_by",
             "allows_extraordinary",
             "cadence_rules",
         ]
@@ -90,6 +86,16 @@ class BodyFilter(django_filters.FilterSet):
 
     def filter_existing_on(self, queryset, name, value):
         return queryset.existing_on(value)
+
+
+class BodyDetailSerializer(BodySerializer):
+    """One body: also the members taking part (empty: every member) and the decisions that established it."""
+
+    participants = serializers.SlugRelatedField(slug_field="iso2", many=True, read_only=True)
+    established_by = serializers.SlugRelatedField(slug_field="reference", many=True, read_only=True)
+
+    class Meta(BodySerializer.Meta):
+        fields = [*BodySerializer.Meta.fields, "participants", "established_by"]
 
 
 class BodyCreateInputSerializer(serializers.Serializer):
@@ -131,20 +137,26 @@ class BodyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = BodyFilter
 
     def get_queryset(self):
-        return body_list(user=self.request.user).order_by("rank", "code")
+        qs = body_list(user=self.request.user).order_by("rank", "code")
+        if self.action != "list":
+            qs = qs.prefetch_related("participants", "established_by")
+        return qs
 
-    @extend_schema(request=BodyCreateInputSerializer, responses={201: BodySerializer})
+    def get_serializer_class(self):
+        return BodySerializer if self.action == "list" else BodyDetailSerializer
+
+    @extend_schema(request=BodyCreateInputSerializer, responses={201: BodyDetailSerializer})
     def create(self, request, *args, **kwargs):
         data = BodyCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         body = body_create(acting_user=request.user, **data.validated_data)
-        return Response(BodySerializer(self.get_queryset().get(pk=body.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(BodyDetailSerializer(self.get_queryset().get(pk=body.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=BodyDissolveInputSerializer, responses={200: BodySerializer})
+    @extend_schema(request=BodyDissolveInputSerializer, responses={200: BodyDetailSerializer})
     @action(detail=True, methods=["post"])
     def dissolve(self, request, pk=None):
         body = self.get_object()
         data = BodyDissolveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         body_dissolve(body=body, acting_user=request.user, **data.validated_data)
-        return Response(BodySerializer(self.get_queryset().get(pk=body.pk)).data)
+        return Response(BodyDetailSerializer(self.get_queryset().get(pk=body.pk)).data)

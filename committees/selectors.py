@@ -35,12 +35,7 @@ def body_list(*, user) -> QuerySet[Body]:
     return (
         bodies_visible_to(user)
         .select_related("parent")
-        .prefetch_related(
-            "areas",
-            "participants",
-            "established_by",
-            Prefetch("cadence_rules", queryset=CadenceRule.objects.order_by("effective_from")),
-        )
+        .prefetch_related("areas", Prefetch("cadence_rules", queryset=CadenceRule.objects.order_by("effective_from")))
     )
 
 
