@@ -113,7 +113,7 @@ def seed(*, rng: random.Random, today: dt.date) -> dict[str, int]:
         )
         if not held:
             continue
-        for meeting in rng.sample(held, min(3, len(held))):
+        for meeting in sorted(rng.sample(held, min(3, len(held))), key=lambda m: (m.starts_at, m.pk)):
             code = rng.choice(sorted(areas))
             title, text = TOPICS[code]
             record(meeting, [code], f"{title} ({year})", text)
