@@ -150,3 +150,14 @@ def test_secretariat_home_lists_ad_hoc_groups_whose_mandate_ends_soon(secretaria
     html = secretariat_client.get("/").content.decode()
     assert "NRC(SOON)" in html and "NRC(LATER)" not in html
     assert "NRC(SOON)" not in delegation_client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_body_page_query_count_is_constant(auditor_client, django_assert_num_queries, n):
+    pc = Body.objects.get(code="NRC-PC")
+    for i in range(n):
+        held_meeting("NRC-PC", days_ago=3 + i)
+        scheduled_meeting("NRC-PC", days_ahead=3 + i)
+    with django_assert_num_queries(13):
+        response = auditor_client.get(reverse("committees:body_detail", args=[pc.pk]))
+    assert len(response.context["upcoming_meetings"]) == n

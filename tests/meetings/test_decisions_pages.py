@@ -205,3 +205,18 @@ def test_unknown_page_action_is_a_400_and_changes_nothing(delegation_client):
     assert response.status_code == 400
     decision.refresh_from_db()
     assert decision.status == "circulated"
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_decision_page_query_count_is_constant(delegation_client, delegation, django_assert_num_queries, n):
+    from committees.models import Member
+    from meetings.models import Reservation
+
+    decision = DecisionFactory(areas=list(CooperationArea.objects.filter(code__in=["TMD", "CM"])))
+    members = list(Member.objects.exclude(iso2="US").order_by("iso2")[:n])
+    for member in members:
+        IssueFactory(decision=decision, member=member)
+        Reservation.objects.create(decision=decision, member=member, text="R", entered_by=decision.recorded_by)
+    with django_assert_num_queries(10):
+        response = delegation_client.get(reverse("meetings:decision_detail", args=[decision.pk]))
+    assert len(response.context["decision"].issues.all()) == n
