@@ -12,7 +12,7 @@ from nrc.permissions import RolePermission
 
 from .models import Basis, Body, BodyKind, CadenceRule, Member, Period
 from .selectors import body_list
-from .services import GROUP_KINDS, body_create, body_dissolve
+from .services import body_create, body_dissolve
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -103,7 +103,7 @@ class BodyCreateInputSerializer(serializers.Serializer):
     name_en = serializers.CharField(max_length=200)
     name_fr = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     name_ru = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    kind = serializers.ChoiceField(choices=[k for k, _ in BodyKind.choices if k in GROUP_KINDS])
+    kind = serializers.ChoiceField(choices=BodyKind.choices, help_text="committee, working_group or expert_group")
     parent = serializers.SlugRelatedField(slug_field="code", queryset=Body.objects.all())
     basis = serializers.ChoiceField(choices=Basis.choices)
     mandate = serializers.CharField(required=False, default="", allow_blank=True)

@@ -190,15 +190,6 @@ class DelegationActionsMixin:
     read_roles = READ_ROLES
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("q", str, description="Full-text search over decisions, agenda items and minutes"),
-        OpenApiParameter("area", str, description="Co-operation area code"),
-        OpenApiParameter("body", int, description="Body id"),
-        OpenApiParameter("year", int, description="Year of the meeting"),
-        OpenApiParameter("status", str, enum=DecisionStatus.values),
-    ]
-)
 class DecisionViewSet(DelegationActionsMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = DecisionSerializer
     permission_classes = [RolePermission]
@@ -212,6 +203,18 @@ class DecisionViewSet(DelegationActionsMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return DecisionDetailSerializer if self.action != "list" else DecisionSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Full-text search over decisions, agenda items and minutes"),
+            OpenApiParameter("area", str, description="Co-operation area code"),
+            OpenApiParameter("body", int, description="Body id"),
+            OpenApiParameter("year", int, description="Year of the meeting"),
+            OpenApiParameter("status", str, enum=DecisionStatus.values),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_object(self):
         obj = decision_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -273,7 +276,6 @@ class DecisionViewSet(DelegationActionsMixin, viewsets.ReadOnlyModelViewSet):
         return Response(IssueDetailSerializer(issue_get(user=request.user, pk=issue.pk)).data, status=201)
 
 
-@extend_schema(parameters=[OpenApiParameter("status", str, enum=IssueStatus.values)])
 class IssueViewSet(viewsets.ReadOnlyModelViewSet):
     """Every delegation sees every implementation issue."""
 
@@ -289,6 +291,10 @@ class IssueViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return IssueDetailSerializer if self.action != "list" else IssueSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("status", str, enum=IssueStatus.values)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_object(self):
         obj = issue_get(user=self.request.user, pk=self.kwargs["pk"])
