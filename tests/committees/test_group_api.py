@@ -46,6 +46,7 @@ def test_secretariat_sets_up_a_group(api_client, secretariat):
         ({"existed_to": None}, "existed_to"),
         ({"parent": "NRC-CNT", "existed_from": "2003-01-01", "existed_to": "2003-12-31"}, "parent"),
         ({"parent": "NOPE"}, "parent"),
+        ({"kind": "council"}, "kind"),
     ],
 )
 def test_bad_group_is_a_400_naming_the_field(api_client, secretariat, change, field):
