@@ -7,7 +7,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cooperation.models import CooperationArea
-from meetings.models import JointDecision
 from nrc.permissions import RolePermission
 
 from .models import Basis, Body, BodyKind, CadenceRule, Member, Period
@@ -119,8 +118,8 @@ class BodyCreateInputSerializer(serializers.Serializer):
     co_chair = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     cadence_min = serializers.IntegerField(min_value=0, max_value=50, required=False, allow_null=True, default=None)
     cadence_period = serializers.ChoiceField(choices=Period.choices, required=False, default="", allow_blank=True)
-    established_by = serializers.SlugRelatedField(
-        slug_field="reference", queryset=JointDecision.objects.all(), required=False, allow_null=True, default=None
+    established_by = serializers.CharField(
+        required=False, allow_null=True, default=None, help_text="Reference of the joint decision that establishes it."
     )
 
 
@@ -147,9 +146,18 @@ class BodyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=BodyCreateInputSerializer, responses={201: BodyDetailSerializer})
     def create(self, request, *args, **kwargs):
+        from meetings.models import JointDecision  # the decisions live in the app below this one
+
         data = BodyCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        body = body_create(acting_user=request.user, **data.validated_data)
+        values = dict(data.validated_data)
+        reference = values.pop("established_by")
+        decision = None
+        if reference:
+            decision = JointDecision.objects.filter(reference=reference).first()
+            if decision is None:
+                raise serializers.ValidationError({"established_by": ["No joint decision has this reference."]})
+        body = body_create(acting_user=request.user, established_by=decision, **values)
         return Response(BodyDetailSerializer(self.get_queryset().get(pk=body.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=BodyDissolveInputSerializer, responses={200: BodyDetailSerializer})
