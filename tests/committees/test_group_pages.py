@@ -161,3 +161,15 @@ def test_body_page_query_count_is_constant(auditor_client, django_assert_num_que
     with django_assert_num_queries(13):
         response = auditor_client.get(reverse("committees:body_detail", args=[pc.pk]))
     assert len(response.context["upcoming_meetings"]) == n
+
+
+def test_body_page_links_to_the_compliance_report_for_the_body_when_installed(auditor_client):
+    from django.urls import NoReverseMatch
+
+    pc = Body.objects.get(code="NRC-PC")
+    response = auditor_client.get(reverse("committees:body_detail", args=[pc.pk]))
+    try:
+        expected = f"{reverse('compliance:report')}?body={pc.pk}"
+    except NoReverseMatch:
+        expected = None
+    assert response.context["compliance_url"] == expected
