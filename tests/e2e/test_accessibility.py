@@ -31,7 +31,7 @@ def _object_for():
 
     from committees.models import Body
     from cooperation.models import CooperationArea
-    from meetings.models import JointDecision, Meeting, MeetingSeries, Paper, SessionRequest
+    from meetings.models import ImplementationIssue, JointDecision, Meeting, MeetingSeries, Paper, SessionRequest
     from nrc.models import BackgroundJob, JobStatus
 
     def first(qs):
@@ -85,6 +85,7 @@ def _object_for():
         "meetings:meeting_detail": lambda user: first(Meeting.objects.filter(body__code="NRC-AMB", status="held")),
         "meetings:request_detail": lambda user: first(SessionRequest.objects.all()),
         "meetings:decision_detail": lambda user: first(JointDecision.objects.all()),
+        "meetings:issue_detail": lambda user: first(ImplementationIssue.objects.all()),
         "committees:body_detail": lambda user: first(Body.objects.filter(code="NRC-AMB")),
         "cooperation:area_detail": lambda user: first(CooperationArea.objects.filter(code="TER")),
         "compliance:issued_detail": issued_report,

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from meetings.models import Meeting, SessionRequest
+from meetings.models import ImplementationIssue, JointDecision, Meeting, SessionRequest
 from nrc.demo import demo_seed
 
 
@@ -17,7 +17,10 @@ def test_demo_data_is_deterministic_and_created_once(reference):
     assert first["meetings"] + first["extraordinary_meetings"] == len(titles) > 1000
     assert Meeting.objects.filter(is_demo=False).count() == 0
     assert demo_seed(today=today)["meetings"] == 0
-    SessionRequest.objects.all().delete()  # they protect the meetings they convened
+    # Requests, decisions and their issues protect the meetings they belong to: remove them first.
+    SessionRequest.objects.all().delete()
+    ImplementationIssue.objects.all().delete()
+    JointDecision.objects.all().delete()
     Meeting.objects.all().delete()
     demo_seed(today=today)
     assert list(Meeting.objects.order_by("body__code", "starts_at").values_list("title", "status")) == titles
