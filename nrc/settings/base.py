@@ -227,6 +227,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lockout page on the forms, a JSON 429 with the same message on the API.
+AXES_LOCKOUT_CALLABLE = "nrc.security.lockout_response"
 
 # Security headers (SecurityMiddleware, django-csp 4).
 SECURE_CONTENT_TYPE_NOSNIFF = True
