@@ -49,6 +49,6 @@ def _on_postgresql(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("nrc", "0001_initial")]
+    dependencies = [("nrc", "0002_background_jobs")]
 
     operations = [migrations.RunPython(_on_postgresql(CREATE), _on_postgresql(DROP), elidable=False)]
