@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from .audit_selectors import AuditFilter, audit_csv_rows, audit_diff, audit_entries
+from .audit_jobs import AUDIT_EXPORT_JOB, audit_export_params
+from .audit_selectors import AUDIT_ROLES, AuditFilter, audit_csv_rows, audit_diff, audit_entries
+from .jobs import job_start
+from .permissions import require_role
 
 PAGE_SIZE = 50
 
@@ -50,3 +54,11 @@ def audit_export(request):
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
     return response
+
+
+@require_POST
+def audit_export_start(request):
+    """Large exports: a background job with a progress page, then a download."""
+    require_role(request.user, *AUDIT_ROLES)
+    job = job_start(kind=AUDIT_EXPORT_JOB, params=audit_export_params(request.POST), acting_user=request.user)
+    return HttpResponseRedirect(reverse("job_detail", args=[job.pk]))

@@ -7,6 +7,7 @@ from . import audit_views, job_views, token_views
 urlpatterns: list = [
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("audit/export.csv", audit_views.audit_export, name="audit_export"),
+    path("audit/export/background/", audit_views.audit_export_start, name="audit_export_start"),
     path("audit/<int:pk>/", audit_views.audit_detail, name="audit_detail"),
     path("account/tokens/", token_views.token_list, name="token_list"),
     path("account/tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),

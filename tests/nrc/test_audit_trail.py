@@ -181,3 +181,33 @@ def test_api_list_runs_a_constant_number_of_queries(api_client, auditor, secreta
     with django_assert_num_queries(2):
         response = api_client.get("/api/v1/audit/")
     assert len(response.data["results"]) == 50
+
+
+@pytest.mark.django_db
+def test_a_large_export_runs_in_the_background_with_progress(
+    auditor_client, auditor, trail, django_capture_on_commit_callbacks
+):
+    from nrc.models import BackgroundJob, JobStatus
+
+    # When the auditor asks for the chair's entries in the background
+    with django_capture_on_commit_callbacks(execute=True):
+        response = auditor_client.post(reverse("audit_export_start"), {"actor": "chair", "page": "3"})
+    job = BackgroundJob.objects.get(user=auditor)
+    # Then the progress page follows, the job ran, and the file holds exactly the filtered entries
+    assert response.status_code == 302
+    assert response["Location"] == reverse("job_detail", args=[job.pk])
+    assert job.params == {"actor": "chair"}
+    assert (job.status, job.progress) == (JobStatus.DONE, 100)
+    status = auditor_client.get(reverse("job_status", args=[job.pk])).json()
+    assert status["download_url"] == reverse("job_download", args=[job.pk])
+    download = auditor_client.get(status["download_url"])
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert [int(r[0]) for r in rows[1:]] == [e.pk for e in trail["chair"]]
+
+
+@pytest.mark.django_db
+def test_background_export_is_refused_to_other_roles(secretariat_client, secretariat):
+    from nrc.models import BackgroundJob
+
+    assert secretariat_client.post(reverse("audit_export_start"), {}).status_code == 403
+    assert BackgroundJob.objects.filter(user=secretariat).count() == 0
