@@ -15,6 +15,7 @@ from .selectors import dashboard
 from .services import user_preferences_update
 
 
+@require_GET
 def home(request):
     context = dashboard(user=request.user)
     return render(request, "nrc/home.html", context)
