@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .api import StrictCharField
 from .audit_selectors import AUDIT_ROLES, AuditFilter, audit_entries
 from .models import ApiToken, AuditEntry
 from .permissions import RolePermission
@@ -20,8 +21,8 @@ from .services import api_token_create, api_token_revoke_own
 
 
 class TokenObtainInput(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=128, trim_whitespace=False)
 
 
 class TokenOutput(serializers.Serializer):
@@ -43,7 +44,6 @@ class TokenObtainView(APIView):
         request=TokenObtainInput,
         responses={
             201: TokenOutput,
-            400: OpenApiResponse(LockedOutSerializer, description="Wrong credentials or bad input."),
             429: OpenApiResponse(LockedOutSerializer, description="Locked out after too many failures."),
         },
     )
@@ -58,7 +58,9 @@ class TokenObtainView(APIView):
             )
         if user is None:
             return Response(
-                {"detail": _("Unable to log in with the credentials provided.")}, status=status.HTTP_400_BAD_REQUEST
+                {"detail": _("Unable to log in with the credentials provided.")},
+                status=status.HTTP_401_UNAUTHORIZED,
+                headers={"WWW-Authenticate": 'Bearer realm="api"'},
             )
         token, key = api_token_create(user=user, name="api", acting_user=user)
         return Response(
@@ -99,7 +101,7 @@ class ApiTokenOutput(serializers.ModelSerializer):
 
 
 class ApiTokenCreateInput(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = StrictCharField(max_length=100)
 
 
 class ApiTokenCreatedOutput(ApiTokenOutput):

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,9 +34,7 @@ class AuditFilter(django_filters.FilterSet):
     object_type = django_filters.CharFilter(label=_("Object type"), help_text=_("For example meetings.meeting"))
     object_id = django_filters.CharFilter(label=_("Object id"))
     action = django_filters.CharFilter(label=_("Action"), lookup_expr="startswith")
-    actor = django_filters.ModelChoiceFilter(
-        label=_("Actor"), queryset=get_user_model().objects.order_by("username"), to_field_name="username"
-    )
+    actor = django_filters.CharFilter(label=_("Actor (user name)"), field_name="actor__username")
     date_from = django_filters.DateFilter(label=_("From (date)"), method="filter_date_from")
     date_to = django_filters.DateFilter(label=_("To (date, inclusive)"), method="filter_date_to")
 

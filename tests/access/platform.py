@@ -104,7 +104,7 @@ ROWS = [
         expect(404, anonymous=API_ANON, delegation=200),
         setup=a_delegation_token,
     ),
-    Row("POST", "/api/v1/auth/token/", expect(400), data={"username": "nobody", "password": "wrong"}),
+    Row("POST", "/api/v1/auth/token/", expect(401), data={"username": "nobody", "password": "wrong"}),
     Row("POST", "/api/v1/auth/token/revoke/", expect(204, anonymous=API_ANON)),
     Row("GET", "/api/v1/me/", expect(200, anonymous=API_ANON)),
     # Background jobs: only the user who started one

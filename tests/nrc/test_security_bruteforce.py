@@ -64,7 +64,7 @@ def test_admin_login_locks_out_after_the_limit(administrator):
 def test_api_token_endpoint_answers_429_with_a_clear_message(api_client, delegation):
     url = "/api/v1/auth/token/"
     statuses = _fail(api_client, url, "delegation-us", settings.AXES_FAILURE_LIMIT)
-    assert statuses == [400, 400, 400, 400, 429]
+    assert statuses == [401, 401, 401, 401, 429]
     response = api_client.post(url, {"username": "delegation-us", "password": PASSWORD})
     assert response.status_code == 429
     assert response.json() == {"detail": LOCKED}
