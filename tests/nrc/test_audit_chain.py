@@ -159,3 +159,23 @@ def test_the_chain_stays_linear_under_concurrent_writers():
     assert [prev for prev, _ in rows[1:]] == [h for _, h in rows[:-1]]
     assert len({prev for prev, _ in rows}) == len(rows)
     assert audit_verify() == []
+
+
+@pytest.mark.django_db
+def test_entries_removed_from_the_end_are_detected_against_a_recorded_head(db):
+    from io import StringIO
+
+    # Given a chain whose head hash the operator recorded elsewhere
+    entries = _record(4)
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    head = out.getvalue().split("head: ")[1].strip()
+    assert head == entries[-1].hash
+    # When the last two entries are deleted (no link is left broken)
+    _behind_the_back("DELETE FROM nrc_auditentry WHERE id >= %s", [entries[2].pk])
+    assert audit_verify() == []
+    # Then verifying against the recorded head detects it
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("verify_audit", "--head", head, stdout=StringIO(), stderr=err)
+    assert f"recorded head {head}: no longer in the trail" in err.getvalue()
