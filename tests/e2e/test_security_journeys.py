@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from nrc.audit import audit_record
-from tests.e2e.conftest import assert_accessible, browser, login, page, screenshot  # noqa: F401
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+from .conftest import assert_accessible, login, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_auditor_filters_the_trail_and_reads_a_diff(page, reference, auditor):  # noqa: F811
+def test_auditor_filters_the_trail_and_reads_a_diff(page, reference, auditor):
     secretariat = UserFactory(username="secretariat-officer")
     audit_record(
         actor=secretariat,
@@ -45,7 +46,7 @@ def test_auditor_filters_the_trail_and_reads_a_diff(page, reference, auditor):  
     screenshot(page, "audit-entry-diff")
 
 
-def test_delegation_creates_sees_once_and_revokes_a_token(page, reference, delegation):  # noqa: F811
+def test_delegation_creates_sees_once_and_revokes_a_token(page, reference, delegation):
     login(page, "delegation-us")
     page.get_by_role("link", name="API tokens").click()
     page.wait_for_load_state("networkidle")
