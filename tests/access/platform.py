@@ -85,6 +85,15 @@ ROWS = [
     Row("POST", "/audit/export/background/", expect(403, anonymous=WEB_ANON, auditor=302, administrator=302)),
     Row("GET", "/api/v1/audit/", AUDIT_ONLY_API),
     Row("GET", "/api/v1/audit/{id}/", AUDIT_ONLY_API, setup=an_audit_entry),
+    Row(
+        "DELETE",
+        "/api/v1/audit/{id}/",
+        expect(403, anonymous=API_ANON),
+        setup=an_audit_entry,
+        note="nobody changes the trail through the API",
+    ),
+    Row("PATCH", "/api/v1/audit/{id}/", expect(403, anonymous=API_ANON), setup=an_audit_entry, data={"after": {}}),
+    Row("DELETE", "/api/v1/tokens/{id}/", expect(405, anonymous=API_ANON), setup=a_delegation_token),
     # API tokens: each user their own; the RU delegation cannot touch the US delegation's token
     Row("GET", "/account/tokens/", EVERY_ROLE_OK),
     Row("POST", "/account/tokens/", expect(200, anonymous=WEB_ANON), data={"name": "script"}),
