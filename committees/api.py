@@ -46,7 +46,7 @@ class CadenceRuleSerializer(serializers.ModelSerializer):
 
 
 class BodySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     cadence_rules = CadenceRuleSerializer(many=True, read_only=True)
 
