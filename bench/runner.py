@@ -247,6 +247,9 @@ def check_status(port: int, target: Target, headers: dict[str, str]) -> tuple[in
             return r.status, time.perf_counter() - started
     except urllib.error.HTTPError as exc:
         return exc.code, time.perf_counter() - started
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        # A worker killed by its timeout closes the connection without an answer.
+        return 599, time.perf_counter() - started
 
 
 def run_wrk(port: int, target: Target, headers: dict[str, str], *, seconds: int, connections: int) -> dict:
