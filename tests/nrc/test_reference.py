@@ -139,3 +139,13 @@ def test_the_command_reports_a_bad_file(tmp_path, reference):
     bad.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(CommandError, match=r"bodies\[0\] \(NRC-HSG\): unknown kind 'parliament'"):
         call_command("load_reference", file=bad)
+
+
+@pytest.mark.django_db
+def test_reference_data_is_in_three_languages(reference):
+    assert not InitialStep.objects.filter(text_fr="").exists()
+    assert not InitialStep.objects.filter(text_ru="").exists()
+    assert not Body.objects.filter(name_fr="").exists()
+    assert not Body.objects.filter(name_ru="").exists()
+    assert not CooperationArea.objects.filter(name_ru="").exists()
+    assert InitialStep.objects.get(area__code="SAR", position=1).text_fr.startswith("suivre la mise en œuvre")
