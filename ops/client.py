@@ -9,7 +9,6 @@ proxy that terminates TLS. On loopback there is no proxy, so these clients play 
 from __future__ import annotations
 
 import re
-from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import urlsplit
 
 import requests
@@ -18,18 +17,31 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
-class LoopbackCookiePolicy(DefaultCookiePolicy):
-    """Return Secure cookies over HTTP, but only to loopback (where the proxy's TLS is simulated)."""
+def loopback_cookies_unsecured(jar) -> None:
+    """Secure cookies set by 127.0.0.1 are returned over plain HTTP to 127.0.0.1 (the proxy's TLS is simulated).
 
-    def return_ok_secure(self, cookie, request):
-        if urlsplit(request.get_full_url()).hostname in LOOPBACK:
-            return True
-        return super().return_ok_secure(cookie, request)
+    requests copies the session's jar into a new one for every request, so a cookie policy would be lost;
+    the cookies themselves are marked instead, and only those of loopback hosts.
+    """
+    for cookie in jar:
+        if cookie.domain.split(":")[0] in LOOPBACK or cookie.domain in {"127.0.0.1.local", "localhost.local"}:
+            cookie.secure = False
+
+
+class ProxiedSession(requests.Session):
+    """A browser behind the TLS-terminating proxy: X-Forwarded-Proto, Origin, Secure cookies on loopback."""
+
+    def __init__(self, base_url: str):
+        super().__init__()
+        behind_proxy(self, base_url)
+
+    def prepare_request(self, request):
+        loopback_cookies_unsecured(self.cookies)
+        return super().prepare_request(request)
 
 
 def behind_proxy(session: requests.Session, base_url: str) -> requests.Session:
-    """Make ``session`` behave like a browser behind the TLS-terminating proxy."""
-    session.cookies.set_policy(LoopbackCookiePolicy())
+    """The headers the proxy in front of gunicorn adds (and the browser's Origin)."""
     session.headers.update(PROXY_HEADERS)
     # Django's CSRF check on HTTPS requests compares Origin/Referer with the host.
     session.headers["Origin"] = "https://" + urlsplit(base_url).netloc
@@ -82,7 +94,7 @@ class Browser:
 
     def __init__(self, base_url: str, *, timeout: float = 30):
         self.base_url = base_url.rstrip("/")
-        self.session = behind_proxy(requests.Session(), base_url)
+        self.session = ProxiedSession(base_url)
         self.timeout = timeout
 
     def login(self, username: str, password: str) -> Browser:

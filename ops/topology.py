@@ -355,10 +355,15 @@ class Topology:
             os.killpg(proc.pid, signal.SIGKILL)
 
     def web_start(self) -> None:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", self.port))
+            except OSError as exc:
+                raise RuntimeError(f"port {self.port} is in use: choose another (--port)") from exc
         self._spawn(
             "web",
             [str(BIN / "gunicorn"), "-c", str(ROOT / "ops" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(self.web_workers), "nrc.wsgi:application"],
+             "--workers", str(self.web_workers), "--no-control-socket", "nrc.wsgi:application"],
         )  # fmt: skip
 
     def worker_start(self) -> None:
@@ -408,20 +413,8 @@ class Topology:
 
         return wait_for(ok, timeout=timeout, interval=0.3, what=f"{self.base_url}/healthz")
 
-    def celery(self):
-        """A Celery client on the topology's broker, to send tasks as beat does."""
-        from celery import Celery
-
-        app = Celery("nrc-ops-client", broker=self.redis_url, set_as_current=False)
-        app.conf.update(task_serializer="json", accept_content=["json"], broker_connection_timeout=2)
-        return app
-
     def send_task(self, name: str, *args, **kwargs) -> str:
-        app = self.celery()
-        try:
-            return app.send_task(name, args=args, kwargs=kwargs).id
-        finally:
-            app.close()
+        return celery_send(self.redis_url, name, *args, **kwargs)
 
     def wait_task(self, task_id: str, *, timeout: float = 120) -> str:
         """Wait until the worker logs the task's outcome; returns the log line. Fails on a task failure."""
@@ -438,6 +431,18 @@ class Topology:
 
     def sql(self) -> Sql:
         return Sql(self.database_url)
+
+
+def celery_send(broker_url: str, name: str, *args, **kwargs) -> str:
+    """Send a task by name to the broker, as beat does; returns the task id."""
+    from celery import Celery
+
+    app = Celery("nrc-ops-client", broker=broker_url, set_as_current=False)
+    app.conf.update(task_serializer="json", accept_content=["json"], broker_connection_timeout=2)
+    try:
+        return app.send_task(name, args=args, kwargs=kwargs).id
+    finally:
+        app.close()
 
 
 @contextlib.contextmanager
@@ -460,7 +465,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "Everything is torn down on exit.",
     )
     parser.add_argument("--database", default="nrc_ops", help="scratch database name (nrc_ops*), recreated")
-    parser.add_argument("--port", type=int, default=8765, help="web port on 127.0.0.1 (default 8765)")
+    parser.add_argument("--port", type=int, default=0, help="web port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7", help="broker and cache")
     parser.add_argument("--own-redis", type=int, metavar="PORT", help="start a private redis-server on PORT instead")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
