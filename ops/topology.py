@@ -252,6 +252,8 @@ class Topology:
     password: str = DEFAULT_PASSWORD
     run_dir: Path | None = None
     extra_env: dict = field(default_factory=dict)
+    #: Called with the topology after the database is ready and before the processes start (e.g. data).
+    start_hooks: list = field(default_factory=list)
     procs: dict[str, subprocess.Popen] = field(default_factory=dict, init=False)
 
     def __post_init__(self):
@@ -303,6 +305,8 @@ class Topology:
         self.manage("load_reference")
         static_collect(self.env())
         run([PYTHON, "-m", "ops.bootstrap"], env={**self.env(), "OPS_PASSWORD": self.password}, cwd=ROOT, quiet=True)
+        for hook in self.start_hooks:
+            hook(self)
         self.web_start()
         if self.worker:
             self.worker_start()
@@ -393,6 +397,11 @@ class Topology:
     def log(self, name: str) -> str:
         path = self.run_dir / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
+
+    def errors(self, name: str, since: int = 0) -> list[str]:
+        """Log lines of level ERROR or CRITICAL (a 500, a task that raised) of one process, from offset ``since``."""
+        lines = self.log(name)[since:].splitlines()
+        return [line for line in lines if '"level": "ERROR"' in line or '"level": "CRITICAL"' in line]
 
     # -- probes and helpers --
 

@@ -56,6 +56,6 @@ def test_the_app_recovers_from_a_postgresql_restart_without_a_restart_of_its_own
             topo.wait_task(topo.send_task("nrc.tasks.outbox_sweep"))
             assert topo.pids("web") == web_pids
             assert topo.pids("worker") == worker_pids
-            assert "Traceback" not in topo.log("web")
+            assert topo.errors("web") == []
     finally:
         cluster.remove()

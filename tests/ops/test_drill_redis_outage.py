@@ -29,6 +29,7 @@ def test_a_request_made_while_redis_is_down_is_saved_acknowledged_and_announced_
         pytest.skip("this build has no extraordinary-session API yet")
     bodies = expect(api.get("/api/v1/bodies/", params={"page_size": 500}), 200).json()
     amb = next(b for b in bodies.get("results", bodies) if b["code"] == "NRC-AMB")
+    web_log = len(topology.log("web"))
     sql = topology.sql()
     last_notification = sql.value("SELECT coalesce(max(id), 0) FROM nrc_notification")
     requests_before = sql.value("SELECT count(*) FROM meetings_sessionrequest")
@@ -94,4 +95,5 @@ def test_a_request_made_while_redis_is_down_is_saved_acknowledged_and_announced_
         email: 1 for _, email in notices
     }
     assert sql.value("SELECT count(*) FROM meetings_sessionrequest") == requests_before + 1
+    assert topology.errors("web", since=web_log) == []
     sql.close()

@@ -18,7 +18,9 @@ def test_the_smoke_journey_passes_against_the_production_topology(topology):
         broker_url=topology.redis_url,
         strict=os.environ.get("NRC_SMOKE_STRICT") == "1",
     )
+    marks = {name: len(topology.log(name)) for name in ("web", "worker")}
     results = journey.run()
     assert all(r.startswith(("ok", "skipped")) for r in results.values()), results
     assert results["log in"].startswith("ok")
-    assert "Traceback" not in topology.log("web")
+    assert topology.errors("web", since=marks["web"]) == []
+    assert topology.errors("worker", since=marks["worker"]) == []
