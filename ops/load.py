@@ -15,8 +15,10 @@ import argparse
 import contextlib
 import csv
 import datetime as dt
+import json
 import os
 import platform
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -66,7 +68,28 @@ def summary(out: Path) -> tuple[list[dict], dict]:
     return [r for r in rows if r["Name"] != "Aggregated"], total
 
 
-def markdown(rows: list[dict], total: dict, *, users: int, duration: int, when: str) -> str:
+def server_times(web_log: str, since: str) -> list[int]:
+    """Milliseconds gunicorn spent on each request (from its JSON access log), from ISO time ``since`` on.
+
+    The difference with locust's times is the wait in the listen queue: on a saturated machine it dominates.
+    """
+    times = []
+    for line in web_log.splitlines():
+        if '"gunicorn.access"' not in line:
+            continue
+        record = json.loads(line)
+        if record["ts"] >= since and (match := re.search(r" (\d+)ms$", record["message"])):
+            times.append(int(match.group(1)))
+    return sorted(times)
+
+
+def percentile(values: list[int], q: float) -> int:
+    return values[min(len(values) - 1, int(q * len(values)))] if values else 0
+
+
+def markdown(
+    rows: list[dict], total: dict, *, users: int, duration: int, when: str, load: str, server: list[int]
+) -> str:
     def line(r: dict, name: str) -> str:
         return (
             f"| {name} | {r['Request Count']} | {r['Failure Count']} | {r['Median Response Time']} | "
@@ -86,10 +109,15 @@ def markdown(rows: list[dict], total: dict, *, users: int, duration: int, when: 
             f"locust {users} users for {duration} s, headless, against the native production topology on "
             f"127.0.0.1 (`python -m ops.load`): gunicorn with 2 sync workers, production settings, PostgreSQL 15, "
             f"Redis, a Celery worker and beat, on a {os.cpu_count()}-core machine shared with other work "
-            f"(Python {platform.python_version()}). Measured {when}.",
+            f"(Python {platform.python_version()}). Measured {when}; load average {load}.",
             "",
             f"**{total['Request Count']} requests, {total['Failure Count']} errors; median "
             f"{total['Median Response Time']} ms, p95 {total['95%']} ms.**",
+            "",
+            f"Time spent inside gunicorn (its access log; the rest is the wait for a free worker): median "
+            f"{percentile(server, 0.5)} ms, p95 {percentile(server, 0.95)} ms over {len(server)} requests."
+            if server
+            else "",
             "",
             *table,
             "",
@@ -106,6 +134,7 @@ def main(argv=None) -> int:
     parser.add_argument("--doc", type=Path, help="write the 'Load test' section to this Markdown file")
     args = parser.parse_args(argv)
     out = OPS_DIR / "load"
+    web_log = ""
     with contextlib.ExitStack() as stack:
         if args.url:
             url, password = args.url, args.password
@@ -116,10 +145,16 @@ def main(argv=None) -> int:
             stack.enter_context(topo)
             url, password = topo.base_url, topo.password
             Journey(base_url=url, password=password, broker_url=topo.redis_url, log=lambda _: None).run()
+        started = dt.datetime.now(dt.UTC).isoformat()
+        load_before = os.getloadavg()[0]
         code = locust(url, password, args.users, args.duration, out)
+        load = f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+        if not args.url:
+            web_log = topo.log("web")
     rows, total = summary(out)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text = markdown(rows, total, users=args.users, duration=args.duration, when=when)
+    server = server_times(web_log, started)
+    text = markdown(rows, total, users=args.users, duration=args.duration, when=when, load=load, server=server)
     print(text)
     if args.doc:
         args.doc.write_text("# Load test results\n\nSee docs/deployment.md for how to run it.\n\n" + text)
