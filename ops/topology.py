@@ -481,6 +481,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database at exit")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="command to run once the topology is healthy")
     args = parser.parse_args(argv)
+    # SIGTERM (e.g. from a supervisor) tears down like Ctrl-C does: every process stopped, the database dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     with contextlib.ExitStack() as stack:
         redis_url = args.redis_url
@@ -506,14 +508,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             env = {**os.environ, "NRC_BASE_URL": topo.base_url, "NRC_PASSWORD": topo.password}
             env.update(NRC_DATABASE_URL=topo.database_url, NRC_REDIS_URL=redis_url)
             return run(command, env=env, check=False).returncode
-        stop = []
-        signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
         try:
-            while not stop and all(p.poll() is None for p in topo.procs.values()):
+            while all(p.poll() is None for p in topo.procs.values()):
                 time.sleep(0.5)
         except KeyboardInterrupt:
-            pass
-        return 0
+            return 0
+        dead = [name for name, p in topo.procs.items() if p.poll() is not None]
+        print(f"stopping: {', '.join(dead)} exited (see {topo.run_dir})", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
