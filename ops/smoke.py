@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -68,6 +69,7 @@ class Journey:
             ("convene it", self.step_convene),
             ("run the cadence job through the worker", self.step_cadence),
             ("read the compliance report", self.step_report),
+            ("every page in each role's navigation", self.step_navigation),
         ]
         for name, step in steps:
             started = time.monotonic()
@@ -190,6 +192,25 @@ class Journey:
         csv = expect(auditor.get("/compliance/export.csv"), 200)
         assert csv.headers["Content-Type"].startswith("text/csv")
         return f"({len(grid['rows'])} bodies × {len(grid['columns'])} periods; page and CSV)"
+
+    def step_navigation(self) -> str:
+        """Each role's navigation bar, followed link by link: every page answers 200 (the production settings,
+        the collected static files and the data the journey made, together)."""
+        visited = 0
+        for username in ("secretariat", "chair", "delegation-us", "auditor"):
+            browser = (
+                self.browser if username == "secretariat" else Browser(self.base_url).login(username, self.password)
+            )
+            home = expect(browser.get("/"), 200).text
+            links = re.findall(r'<a class="nav-link[^"]*" href="(/[^"]*)"', home)
+            assert links, f"no navigation for {username}"
+            for path in dict.fromkeys(links):
+                page = browser.get(path, allow_redirects=False)
+                assert page.status_code == 200, f"{username} {path}: {page.status_code}"
+                visited += 1
+            static = re.findall(r'href="(/static/[^"]+\.css)"', home)
+            assert static and all(browser.get(path).status_code == 200 for path in static), static
+        return f"({visited} pages for 4 roles)"
 
 
 def main(argv=None) -> int:
