@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from ops.client import Api, expect
+from ops.client import Api, Browser, expect
 from ops.smoke import SESSION_REQUESTS, iso, next_weekday
 from ops.topology import wait_for
 
@@ -29,6 +29,7 @@ def test_a_request_made_while_redis_is_down_is_saved_acknowledged_and_announced_
         pytest.skip("this build has no extraordinary-session API yet")
     bodies = expect(api.get("/api/v1/bodies/", params={"page_size": 500}), 200).json()
     amb = next(b for b in bodies.get("results", bodies) if b["code"] == "NRC-AMB")
+    browser = Browser(topology.base_url).login("delegation-us", topology.password)
     web_log = len(topology.log("web"))
     sql = topology.sql()
     last_notification = sql.value("SELECT coalesce(max(id), 0) FROM nrc_notification")
@@ -52,8 +53,9 @@ def test_a_request_made_while_redis_is_down_is_saved_acknowledged_and_announced_
             },
         )
 
-        # Then: it is saved and acknowledged; its notices wait in the outbox.
+        # Then: it is saved and acknowledged; its notices wait in the outbox; pages still render.
         expect(resp, 201)
+        assert [browser.get(path).status_code for path in ("/", "/meetings/requests/")] == [200, 200]
         request_id = resp.json()["id"]
         assert resp.json()["status"] == "submitted"
         assert sql.value("SELECT count(*) FROM meetings_sessionrequest") == requests_before + 1
