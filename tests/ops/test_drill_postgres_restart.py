@@ -7,8 +7,10 @@ CONN_HEALTH_CHECKS makes each process notice and reconnect at the start of its n
 
 from __future__ import annotations
 
-from ops.client import Api, expect
-from ops.topology import PostgresCluster, Sql, Topology, free_port
+from concurrent.futures import ThreadPoolExecutor
+
+from ops.client import Api
+from ops.topology import PostgresCluster, Sql, Topology, free_port, wait_for
 
 from .conftest import ops_only
 
@@ -28,12 +30,17 @@ def test_the_app_recovers_from_a_postgresql_restart_without_a_restart_of_its_own
         with topo:
             # Given: the web workers and the Celery worker each hold a persistent database connection.
             api = Api(topo.base_url).login("auditor", topo.password)
-            for _ in range(12):
-                expect(api.get("/api/v1/me/"), 200)
-            topo.wait_task(topo.send_task("nrc.tasks.outbox_sweep"))
             sql = Sql(topo.database_url)
-            assert sql.value(OTHER_BACKENDS, [topo.database]) >= 2
+
+            def both_web_workers_connected():
+                # Concurrent requests, so that both gunicorn workers (not just the first to accept) serve some.
+                with ThreadPoolExecutor(6) as pool:
+                    assert set(pool.map(lambda _: api.get("/api/v1/me/").status_code, range(12))) == {200}
+                return sql.value(OTHER_BACKENDS, [topo.database]) >= 2
+
+            wait_for(both_web_workers_connected, timeout=60, interval=0.1, what="two persistent connections")
             sql.close()
+            topo.wait_task(topo.send_task("nrc.tasks.outbox_sweep"))
             web_pids, worker_pids = topo.pids("web"), topo.pids("worker")
 
             # When: PostgreSQL restarts (fast shutdown: every connection is cut).
