@@ -146,9 +146,10 @@ else:
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -217,6 +218,23 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # One enum per choice set, named after it (several models have a "status" or a "kind").
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingStatusEnum": "meetings.models.MeetingStatus",
+        "MeetingKindEnum": "meetings.models.MeetingKind",
+        "AttendanceStatusEnum": "meetings.models.AttendanceStatus",
+        "MinutesStatusEnum": "meetings.models.MinutesStatus",
+        "SessionRequestStatusEnum": "meetings.models.SessionRequestStatus",
+        "DecisionStatusEnum": "meetings.models.DecisionStatus",
+        "IssueStatusEnum": "meetings.models.IssueStatus",
+        "WorkItemStatusEnum": "cooperation.models.WorkItemStatus",
+        "BodyKindEnum": "committees.models.BodyKind",
+        "PeriodEnum": "committees.models.Period",
+        "WaiverKindEnum": "compliance.models.WaiverKind",
+        "WaiverStatusEnum": "compliance.models.WaiverStatus",
+        "FlagStateEnum": "compliance.models.FlagState",
+        "JobStatusEnum": "nrc.models.JobStatus",
+    },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Every operation documents the errors it can answer (400/401/403/404/409/429).
