@@ -1,0 +1,101 @@
+"""A user switches the interface to Russian, then to French, with the language picker on every page.
+
+The pages follow the language, with dates in its format, and the choice is kept as the user's preference.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import trans_real
+
+from committees.models import Body, User
+from meetings.models import MeetingStatus
+from tests.factories import MeetingFactory, brussels
+
+from .conftest import assert_accessible, login, screenshot
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled_catalogues():
+    """The .mo files are build output (``compilemessages`` in bin/test and bin/run): compile any that is
+    missing or older than its catalogue, then drop the translations this process has already loaded."""
+    for locale_path in settings.LOCALE_PATHS:
+        for po_path in Path(locale_path).glob("*/LC_MESSAGES/*.po"):
+            mo_path = po_path.with_suffix(".mo")
+            if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+    trans_real._translations = {}
+    trans_real._default = None
+
+
+def _switch_language(page, *, label: str, button: str, code: str) -> None:
+    page.get_by_label(label, exact=True).select_option(code)
+    page.get_by_role("button", name=button, exact=True).click()
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_language_picker_switches_to_russian_then_french(page, secretariat):
+    # Given a meeting of the Ambassadors on 4 March, two years ahead, at 10:00 in Brussels
+    year = timezone.now().year + 2
+    MeetingFactory(
+        body=Body.objects.get(code="NRC-AMB"),
+        status=MeetingStatus.SCHEDULED,
+        title="Regular meeting",
+        starts_at=brussels(year, 3, 4, 10),
+    )
+    login(page, secretariat.username)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("main time").first.inner_text() == f"March 4, {year}, 10 a.m."
+
+    # When the user picks Russian in the language picker
+    _switch_language(page, label="Language", button="Change", code="ru")
+
+    # Then the home page is in Russian, with the date in the Russian format
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert page.get_by_role("heading", level=1).inner_text() == "Секретариат"
+    assert page.get_by_role("heading", name="Ближайшие заседания").is_visible()
+    assert page.get_by_role("navigation", name="Основная навигация").is_visible()
+    assert page.locator("main time").first.inner_text() == f"4 марта {year} г. 10:00"
+    assert "Время указано по часовому поясу Europe/Brussels." in page.locator("footer").inner_text()
+    assert User.objects.get(pk=secretariat.pk).language == "ru"
+    screenshot(page, "languages-home-ru")
+    assert_accessible(page, "home page in Russian")
+
+    # When the user picks French
+    _switch_language(page, label="Язык", button="Сменить", code="fr")
+
+    # Then the home page is in French, with the date in the French format
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.get_by_role("heading", level=1).inner_text() == "Secrétariat"
+    assert page.get_by_role("heading", name="Prochaines réunions").is_visible()
+    assert page.get_by_role("navigation", name="Navigation principale").is_visible()
+    assert page.locator("main time").first.inner_text() == f"4 mars {year} 10:00"
+    assert User.objects.get(pk=secretariat.pk).language == "fr"
+    screenshot(page, "languages-home-fr")
+    assert_accessible(page, "home page in French")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_language_chosen_is_kept_for_the_next_session(page, secretariat, browser, live_server):
+    # Given a user who chose French with the picker
+    login(page, secretariat.username)
+    _switch_language(page, label="Language", button="Change", code="fr")
+
+    # When they log in again from another browser
+    other = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/Brussels")
+    try:
+        other_page = other.new_page()
+        login(other_page, secretariat.username)
+
+        # Then the interface is in French straight away
+        assert other_page.locator("html").get_attribute("lang") == "fr"
+        assert other_page.get_by_role("heading", level=1).inner_text() == "Secrétariat"
+        assert other_page.get_by_role("link", name="Accueil").is_visible()
+    finally:
+        other.close()
