@@ -1,8 +1,426 @@
-"""Reads, scoped to the user."""
+"""Reads, scoped to the user: the compliance grid, its drill-down, flags, waivers and issued reports."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from committees.models import Body, CadenceRule, Role
+from committees.selectors import bodies_visible_to
+from meetings.models import Meeting
+from meetings.selectors import meetings_visible_to
+
+from .evaluation import Counts, Evaluation, Unit, cadence_evaluate, worst
+from .models import Flag, FlagState, IssuedReport, Verdict, Waiver
+from .periods import CalendarPeriod, local_date, midnight, period_start, periods_between
+
+COMPLIANCE_STAFF = (Role.SECRETARIAT, Role.CHAIR, Role.AUDITOR)
+SYMBOLS = {
+    Verdict.COMPLIANT: "✓",
+    Verdict.BREACH: "✗",
+    Verdict.UNCONFIRMED: "?",
+    Verdict.WAIVED: "W",
+    Verdict.NOT_APPLICABLE: "–",
+    Verdict.ON_TRACK: "●",
+    Verdict.PENDING: "…",
+    Verdict.AT_RISK: "!",
+}
+COARSER = "coarser"  # the cell lies inside a longer period the rule is evaluated on
+
+
+def verdict_label(verdict: str) -> str:
+    """The verdict in the reader's language (the code stays in exports and data attributes)."""
+    if verdict == COARSER:
+        return str(_("evaluated over a longer period"))
+    return str(Verdict(verdict).label)
+
+
+@dataclass(frozen=True)
+class GridParams:
+    """What a report is about. ``at`` is the evaluation time: the end of the as-of day, or now."""
+
+    date_from: dt.date
+    date_to: dt.date
+    granularity: str
+    body_codes: tuple[str, ...]
+    as_of: dt.date | None
+    at: dt.datetime
+
+    @classmethod
+    def build(cls, *, date_from, date_to, granularity="month", body_codes=(), as_of=None, at=None) -> GridParams:
+        if at is None:
+            at = midnight(as_of + dt.timedelta(days=1)) if as_of else timezone.now()
+        return cls(date_from, date_to, granularity, tuple(sorted(body_codes)), as_of, at)
+
+    def to_json(self) -> dict:
+        return {
+            "from": self.date_from.isoformat(),
+            "to": self.date_to.isoformat(),
+            "granularity": self.granularity,
+            "body": list(self.body_codes),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "at": self.at.astimezone(dt.UTC).isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> GridParams:
+        return cls(
+            dt.date.fromisoformat(data["from"]),
+            dt.date.fromisoformat(data["to"]),
+            data["granularity"],
+            tuple(data["body"]),
+            dt.date.fromisoformat(data["as_of"]) if data.get("as_of") else None,
+            dt.datetime.fromisoformat(data["at"]),
+        )
+
+    def query_string(self) -> str:
+        from urllib.parse import urlencode
+
+        pairs = [("from", self.date_from.isoformat()), ("to", self.date_to.isoformat())]
+        pairs += [("granularity", self.granularity)] + [("body", c) for c in self.body_codes]
+        if self.as_of:
+            pairs.append(("as_of", self.as_of.isoformat()))
+        return urlencode(pairs)
+
+
+@dataclass
+class Cell:
+    body: Body
+    period: CalendarPeriod
+    verdict: str
+    units: list[Unit]
+    counts: Counts
+
+    @property
+    def symbol(self) -> str:
+        return SYMBOLS.get(self.verdict, "·")
+
+    @property
+    def verdict_label(self) -> str:
+        return verdict_label(self.verdict)
+
+    @property
+    def required(self) -> int | None:
+        return max((u.required for u in self.units), default=None)
+
+    @property
+    def days_left(self) -> int | None:
+        return next((u.days_left for u in self.units if u.days_left is not None), None)
+
+    @property
+    def waiver(self) -> Waiver | None:
+        return next((u.waiver for u in self.units if u.waiver), None)
+
+
+@dataclass
+class Row:
+    body: Body
+    cells: list[Cell]
+    units: list[Unit]
+    compliant: int = 0
+    assessed: int = 0
+
+    @property
+    def share(self) -> float | None:
+        """Compliant closed periods over closed periods that were assessed (compliant, breach, unconfirmed);
+        waived and not-applicable periods are left out."""
+        return self.compliant / self.assessed if self.assessed else None
+
+    @property
+    def share_percent(self) -> str:
+        return "" if self.share is None else f"{self.share * 100:.1f}"
+
+
+@dataclass
+class Grid:
+    params: GridParams
+    columns: list[CalendarPeriod]
+    rows: list[Row] = field(default_factory=list)
+    evaluation: Evaluation | None = None
+
+
+def report_bodies(*, user, codes=()) -> list[Body]:
+    """Bodies the user may see (optionally only ``codes``), with their cadence rules: two queries."""
+    bodies = bodies_visible_to(user)
+    if codes:
+        bodies = bodies.filter(code__in=codes)
+    return list(
+        bodies.prefetch_related(
+            Prefetch("cadence_rules", queryset=CadenceRule.objects.order_by("effective_from"))
+        ).order_by("rank", "code")
+    )
+
+
+def grid_columns(params: GridParams) -> list[CalendarPeriod]:
+    last = min(params.date_to, local_date(params.at))
+    return periods_between(params.date_from, last, params.granularity) if params.date_from <= last else []
+
+
+def _cell_verdict(inside: list[Unit], overlapping: list) -> str:
+    if len(inside) == 1:
+        return inside[0].verdict
+    if inside:
+        return worst(u.verdict for u in inside)
+    if overlapping:
+        return COARSER
+    return Verdict.NOT_APPLICABLE
+
+
+def cadence_grid(*, user, params: GridParams) -> Grid:
+    """The body × period grid. Four queries whatever the number of bodies and periods: bodies, rules,
+    approved waivers, and one aggregate of the meetings per body and month."""
+    columns = grid_columns(params)
+    bodies = report_bodies(user=user, codes=params.body_codes)
+    grid = Grid(params=params, columns=columns)
+    if not columns:
+        return grid
+    evaluation = cadence_evaluate(
+        at=params.at,
+        bodies=bodies,
+        first_day=columns[0].start,
+        last_day=columns[-1].last_day,
+        default_kind=params.granularity,
+        window=(columns[0].starts_at, columns[-1].ends_at),
+    )
+    grid.evaluation = evaluation
+    index = {period.start: i for i, period in enumerate(columns)}
+    by_body: dict[int, list[Unit]] = {}
+    for unit in evaluation.units:
+        by_body.setdefault(unit.body_id, []).append(unit)
+    for body in bodies:
+        units = by_body.get(body.id, [])
+        row = Row(body=body, cells=[], units=units)
+        for unit in units:
+            if unit.verdict in (Verdict.COMPLIANT, Verdict.BREACH, Verdict.UNCONFIRMED) and unit.closed:
+                row.assessed += 1
+                row.compliant += unit.verdict == Verdict.COMPLIANT
+        # Each unit lies inside one column, or (a rule on a longer period) spans several.
+        inside_of: dict[int, list[Unit]] = {}
+        spanned: set[int] = set()
+        for unit in units:
+            first = index.get(period_start(unit.period.start, params.granularity))
+            if first is None:
+                continue
+            if unit.period.end <= columns[first].end:
+                inside_of.setdefault(first, []).append(unit)
+            else:
+                i = first
+                while i < len(columns) and columns[i].start < unit.period.end:
+                    spanned.add(i)
+                    i += 1
+        for i, period in enumerate(columns):
+            inside = inside_of.get(i, [])
+            overlapping = [True] if i in spanned else []
+            counts = Counts()
+            for month in period.months:
+                found = evaluation.months.get((body.id, month))
+                if found:
+                    counts += found
+            row.cells.append(
+                Cell(
+                    body=body,
+                    period=period,
+                    verdict=_cell_verdict(inside, overlapping),
+                    units=inside,
+                    counts=counts,
+                )
+            )
+        grid.rows.append(row)
+    return grid
+
+
+def grid_content(grid: Grid) -> dict:
+    """The report's content as plain data: what is exported, issued and hashed."""
+    return {
+        "parameters": grid.params.to_json(),
+        "columns": [p.label for p in grid.columns],
+        "rows": [
+            {
+                "body": row.body.code,
+                "name": row.body.name_en,
+                "compliant": row.compliant,
+                "assessed": row.assessed,
+                "share": None if row.share is None else round(row.share, 4),
+                "cells": [
+                    {
+                        "period": cell.period.label,
+                        "verdict": cell.verdict,
+                        "held": cell.counts.held,
+                        "unconfirmed": cell.counts.unconfirmed,
+                        "upcoming": cell.counts.upcoming,
+                        "required": cell.required,
+                        "days_left": cell.days_left,
+                        "waiver": cell.waiver.title if cell.waiver else "",
+                    }
+                    for cell in row.cells
+                ],
+            }
+            for row in grid.rows
+        ],
+    }
+
+
+def canonical_json(content: dict) -> str:
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_sha256(content: dict) -> str:
+    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+
+
+def grid_csv_rows(content: dict) -> list[list]:
+    """One line per body and period: what an auditor loads into a spreadsheet."""
+    header = [
+        "body",
+        "body_name",
+        "period",
+        "verdict",
+        "held",
+        "unconfirmed",
+        "upcoming",
+        "required",
+        "days_left",
+        "waiver",
+        "share_compliant",
+    ]
+    lines: list[list] = [header]
+    for row in content["rows"]:
+        share = "" if row["share"] is None else f"{row['share']:.4f}"
+        for cell in row["cells"]:
+            lines.append(
+                [
+                    row["body"],
+                    row["name"],
+                    cell["period"],
+                    cell["verdict"],
+                    cell["held"],
+                    cell["unconfirmed"],
+                    cell["upcoming"],
+                    "" if cell["required"] is None else cell["required"],
+                    "" if cell["days_left"] is None else cell["days_left"],
+                    cell["waiver"],
+                    share,
+                ]
+            )
+    return lines
+
+
+@dataclass
+class CellDetail:
+    cell: Cell
+    meetings: list[Meeting]
+    rule_units: list[Unit]
+
+
+def grid_cell_detail(*, user, params: GridParams, body: Body, period: CalendarPeriod) -> CellDetail:
+    """The drill-down behind one cell: its verdicts, the meetings in the period and the waiver that applied."""
+    single = GridParams.build(
+        date_from=period.start,
+        date_to=period.last_day,
+        granularity=period.kind,
+        body_codes=(body.code,),
+        as_of=params.as_of,
+        at=params.at,
+    )
+    grid = cadence_grid(user=user, params=single)
+    cell = grid.rows[0].cells[0]
+    meetings = list(
+        meetings_visible_to(user)
+        .filter(body=body, starts_at__gte=period.starts_at, starts_at__lt=period.ends_at)
+        .select_related("venue")
+        .order_by("starts_at")
+    )
+    return CellDetail(cell=cell, meetings=meetings, rule_units=cell.units)
+
+
+def body_chart(*, user, body: Body, params: GridParams) -> dict:
+    """Meetings held per period against the required minimum, for a server-rendered SVG bar chart."""
+    grid = cadence_grid(user=user, params=GridParams.build(**{**_params_kwargs(params), "body_codes": (body.code,)}))
+    bars = []
+    if grid.rows:
+        for cell in grid.rows[0].cells:
+            bars.append({"cell": cell, "held": cell.counts.held, "required": cell.required})
+    top = max([b["held"] for b in bars] + [b["required"] or 0 for b in bars] + [1])
+    width, height, pad_left, pad_bottom = max(360, 32 * len(bars) + 60), 260, 40, 70
+    plot_h = height - pad_bottom - 10
+    step = (width - pad_left - 10) / max(1, len(bars))
+    for i, bar in enumerate(bars):
+        bar["x"] = round(pad_left + i * step + 2, 1)
+        bar["w"] = round(max(2.0, step - 4), 1)
+        bar["h"] = round(plot_h * bar["held"] / top, 1)
+        bar["y"] = round(10 + plot_h - bar["h"], 1)
+        if bar["required"] is not None:
+            bar["req_y"] = round(10 + plot_h - plot_h * bar["required"] / top, 1)
+        bar["label_x"] = round(bar["x"] + bar["w"] / 2, 1)
+        bar["label_y"] = height - pad_bottom + 14
+        bar["show_label"] = len(bars) <= 24 or i % max(1, len(bars) // 12) == 0
+    return {
+        "grid": grid,
+        "bars": bars,
+        "width": round(width),
+        "height": height,
+        "axis_y": 10 + plot_h,
+        "top": top,
+        "top_y": 10,
+        "pad_left": pad_left,
+    }
+
+
+def _params_kwargs(params: GridParams) -> dict:
+    return {
+        "date_from": params.date_from,
+        "date_to": params.date_to,
+        "granularity": params.granularity,
+        "body_codes": params.body_codes,
+        "as_of": params.as_of,
+        "at": params.at,
+    }
+
+
+def flags_visible_to(user) -> QuerySet[Flag]:
+    if not (user.is_authenticated and user.role in COMPLIANCE_STAFF):
+        return Flag.objects.none()
+    return Flag.objects.select_related("body", "rule")
+
+
+def flag_list(*, user, state: str | None = None) -> QuerySet[Flag]:
+    flags = flags_visible_to(user)
+    if state:
+        flags = flags.filter(state=state)
+    return flags.order_by("-period_start", "body__rank", "body__code")
+
+
+def waivers_visible_to(user) -> QuerySet[Waiver]:
+    if not (user.is_authenticated and user.role in COMPLIANCE_STAFF):
+        return Waiver.objects.none()
+    return Waiver.objects.select_related("proposed_by", "decided_by").prefetch_related(
+        Prefetch("bodies", queryset=Body.objects.order_by("rank", "code"))
+    )
+
+
+def issued_reports_visible_to(user) -> QuerySet[IssuedReport]:
+    if not (user.is_authenticated and user.role in COMPLIANCE_STAFF):
+        return IssuedReport.objects.none()
+    return IssuedReport.objects.select_related("issued_by").defer("content")
+
 
 def dashboard_panels(*, user) -> list[dict]:
-    """Panels for the home page: dicts with ``template`` and ``context``."""
-    return []
+    """The open flags (secretariat, chair's office, auditors): two queries."""
+    if not (user.is_authenticated and user.role in COMPLIANCE_STAFF):
+        return []
+    flags = flags_visible_to(user).filter(state=FlagState.OPEN)
+    return [
+        {
+            "template": "compliance/panel_flags.html",
+            "context": {
+                "count": flags.count(),
+                "flags": list(flags.order_by("-period_start", "body__rank")[:8]),
+            },
+        }
+    ]

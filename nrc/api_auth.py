@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .models import ApiToken
@@ -60,3 +61,13 @@ class ExpiringTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+class ExpiringTokenScheme(OpenApiAuthenticationExtension):
+    """Tells the OpenAPI schema how clients authenticate: ``Authorization: Bearer <token>``."""
+
+    target_class = "nrc.api_auth.ExpiringTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "An API token from /api/v1/auth/token/."}

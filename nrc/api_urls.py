@@ -1,9 +1,15 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from . import api_views
+
+router = SimpleRouter()
+router.register("tokens", api_views.ApiTokenViewSet, basename="api-token")
+router.register("audit", api_views.AuditEntryViewSet, basename="audit-entry")
 
 urlpatterns = [
     path("auth/token/", api_views.TokenObtainView.as_view(), name="api-token-obtain"),
     path("auth/token/revoke/", api_views.TokenRevokeView.as_view(), name="api-token-revoke"),
     path("me/", api_views.MeView.as_view(), name="api-me"),
+    *router.urls,
 ]

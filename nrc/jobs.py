@@ -35,9 +35,15 @@ def job_kind(name: str) -> Callable[[Runner], Runner]:
     return register
 
 
+_discovered = False
+
+
 def _runners() -> dict[str, Runner]:
-    if not _RUNNERS:
+    # Discover every app's ``jobs`` module once, even when some runner registered itself earlier on import.
+    global _discovered
+    if not _discovered:
         autodiscover_modules("jobs")
+        _discovered = True
     return _RUNNERS
 
 

@@ -33,6 +33,7 @@ NAVIGATION = (
     NavItem(_("Flags"), "compliance:flag_list", (Role.SECRETARIAT, Role.CHAIR, Role.AUDITOR)),
     NavItem(_("Waivers"), "compliance:waiver_list", (Role.SECRETARIAT, Role.CHAIR, Role.AUDITOR)),
     NavItem(_("Audit trail"), "audit_list", (Role.AUDITOR, Role.ADMINISTRATOR)),
+    NavItem(_("API tokens"), "token_list", ALL),
     NavItem(_("Administration"), "admin:index", (Role.ADMINISTRATOR,)),
 )
 

@@ -35,3 +35,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+# The API answers errors in JSON, pages in HTML.
+handler404 = "nrc.views.page_not_found"
+handler500 = "nrc.views.server_error"

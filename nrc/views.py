@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,6 +16,7 @@ from .selectors import dashboard
 from .services import user_preferences_update
 
 
+@require_GET
 def home(request):
     context = dashboard(user=request.user)
     return render(request, "nrc/home.html", context)
@@ -89,3 +91,15 @@ def healthz(request):
             checks["broker"] = "error"
     ok = all(v == "ok" for v in checks.values())
     return JsonResponse({"status": "ok" if ok else "error", "checks": checks}, status=200 if ok else 503)
+
+
+def page_not_found(request, exception):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Server error.")}, status=500)
+    return defaults.server_error(request)

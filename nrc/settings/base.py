@@ -201,7 +201,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # django-filter, but an empty or unreadable typed value is a 400 naming the parameter (nrc.api).
+    "DEFAULT_FILTER_BACKENDS": ["nrc.api.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "nrc.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -218,6 +219,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents the errors it can answer (400/401/403/404/409/429).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "nrc.schema.add_error_responses"],
 }
 API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24)
 
@@ -227,6 +230,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lockout page on the forms, a JSON 429 with the same message on the API.
+AXES_LOCKOUT_CALLABLE = "nrc.security.lockout_response"
 
 # Security headers (SecurityMiddleware, django-csp 4).
 SECURE_CONTENT_TYPE_NOSNIFF = True

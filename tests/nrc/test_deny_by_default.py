@@ -12,6 +12,10 @@ ALLOW_LIST = {
     "i18n/setlang/",  # the language picker on the login page
     "api/v1/auth/token/",  # the API login
     "admin/login/",  # the admin login form (behind django-axes)
+    # iCalendar feeds for calendar clients: the private, revocable token in the URL is the credential
+    "meetings/feeds/<str:token>/all.ics",
+    "meetings/feeds/<str:token>/followed.ics",
+    "meetings/feeds/<str:token>/body-<int:body_pk>.ics",
 }
 
 

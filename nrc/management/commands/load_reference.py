@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from compliance.services import waiver_seed_reference
 from nrc.reference import REFERENCE_FILE, reference_load
 
 
@@ -18,6 +19,9 @@ class Command(BaseCommand):
         except (ValidationError, OSError) as exc:
             message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             raise CommandError(f"Reference data not loaded, nothing changed: {message}") from exc
+        # Reference waivers need the bodies: the suspension of practical co-operation of 1 April 2014.
+        if waiver_seed_reference():
+            report.count("created", "waiver")
         if not report.changed:
             self.stdout.write("Reference data already up to date.")
             return

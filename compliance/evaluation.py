@@ -1,0 +1,249 @@
+"""The cadence rule engine: verdicts per (rule, calendar period), exactly as docs/design.md defines them.
+
+The database does the counting: one aggregate query groups the meetings of the bodies in view by body and
+by calendar month in Europe/Brussels (held before the evaluation time, still scheduled before it, and
+upcoming after it). Quarters, half-years and years are sums of their months, joined in Python onto the
+calendar of periods. The number of queries does not depend on the number of bodies, rules or periods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from committees.models import Body, CadenceRule
+from meetings.models import Meeting, MeetingStatus
+
+from .models import Verdict, Waiver, WaiverStatus
+from .periods import BRUSSELS, CalendarPeriod, local_date, periods_between
+
+# How alarming a verdict is, to summarise several (rule, period) verdicts in one cell of a coarser grid.
+SEVERITY = {
+    Verdict.NOT_APPLICABLE: 0,
+    Verdict.COMPLIANT: 1,
+    Verdict.WAIVED: 2,
+    Verdict.ON_TRACK: 3,
+    Verdict.PENDING: 4,
+    Verdict.UNCONFIRMED: 5,
+    Verdict.AT_RISK: 6,
+    Verdict.BREACH: 7,
+}
+CLOSED_VERDICTS = (Verdict.COMPLIANT, Verdict.BREACH, Verdict.UNCONFIRMED, Verdict.WAIVED, Verdict.NOT_APPLICABLE)
+FLAGGED_VERDICTS = (Verdict.BREACH, Verdict.AT_RISK)
+COUNCIL_ESTABLISHED = dt.date(2002, 5, 28)
+
+
+@dataclass
+class Counts:
+    """Qualifying meetings in a period: held before the evaluation time, still marked scheduled although
+    they started before it (the secretariat must record them), and upcoming (starting at or after it)."""
+
+    held: int = 0
+    unconfirmed: int = 0
+    upcoming: int = 0
+
+    def __iadd__(self, other: Counts) -> Counts:
+        self.held += other.held
+        self.unconfirmed += other.unconfirmed
+        self.upcoming += other.upcoming
+        return self
+
+
+@dataclass
+class Unit:
+    """The verdict of one rule over one calendar period."""
+
+    body_id: int
+    rule: CadenceRule
+    period: CalendarPeriod
+    verdict: str
+    counts: Counts
+    closed: bool
+    days_left: int | None = None
+    waiver: Waiver | None = None
+
+    @property
+    def required(self) -> int:
+        return self.rule.min_meetings
+
+    @property
+    def verdict_label(self) -> str:
+        return str(Verdict(self.verdict).label)
+
+
+@dataclass
+class Evaluation:
+    at: dt.datetime
+    bodies: list[Body]
+    units: list[Unit]
+    months: dict[tuple[int, dt.date], Counts] = field(default_factory=dict)
+
+    def units_of(self, body_id: int) -> list[Unit]:
+        return [u for u in self.units if u.body_id == body_id]
+
+
+def verdict_for(*, required: int, counts: Counts, closed: bool, applicable: bool, waived: bool) -> str:
+    """The verdict of design.md for one rule over one period.
+
+    Closed period: compliant (held ≥ N), else waived (an approved waiver covers the period), else unconfirmed
+    (past meetings still marked scheduled would make up the shortfall), else breach. Open period: on_track
+    (held ≥ N), else waived, else pending (held + scheduled ≥ N), else at_risk. A rule with N = 0 is never
+    breached. A period the rule or the body does not cover whole is not_applicable.
+    """
+    if not applicable:
+        return Verdict.NOT_APPLICABLE
+    if counts.held >= required:
+        return Verdict.COMPLIANT if closed else Verdict.ON_TRACK
+    if waived:
+        return Verdict.WAIVED
+    if closed:
+        return Verdict.UNCONFIRMED if counts.held + counts.unconfirmed >= required else Verdict.BREACH
+    if counts.held + counts.unconfirmed + counts.upcoming >= required:
+        return Verdict.PENDING
+    return Verdict.AT_RISK
+
+
+def monthly_counts(
+    *, body_ids: list[int] | None, starts_at: dt.datetime, ends_at: dt.datetime, at: dt.datetime
+) -> dict[tuple[int, dt.date], Counts]:
+    """One query: qualifying meetings per body and calendar month (Brussels), split by what is known at ``at``.
+
+    The month is the year and month of ``starts_at`` in Europe/Brussels, computed by the database (integers
+    rather than truncated timestamps: nothing to convert per row).
+    """
+    meetings = Meeting.objects.filter(starts_at__gte=starts_at, starts_at__lt=ends_at)
+    if body_ids is not None:
+        meetings = meetings.filter(body_id__in=body_ids)
+    rows = (
+        meetings.annotate(
+            year=ExtractYear("starts_at", tzinfo=BRUSSELS),
+            month=ExtractMonth("starts_at", tzinfo=BRUSSELS),
+        )
+        .values("body_id", "year", "month")
+        .annotate(
+            held=Count("id", filter=Q(status=MeetingStatus.HELD, starts_at__lt=at)),
+            unconfirmed=Count("id", filter=Q(status=MeetingStatus.SCHEDULED, starts_at__lt=at)),
+            upcoming=Count("id", filter=Q(status__in=[MeetingStatus.HELD, MeetingStatus.SCHEDULED], starts_at__gte=at)),
+        )
+        .order_by()
+        .values_list("body_id", "year", "month", "held", "unconfirmed", "upcoming")
+    )
+    firsts: dict[tuple[int, int], dt.date] = {}
+    result: dict[tuple[int, dt.date], Counts] = {}
+    for body_id, year, month, held, unconfirmed, upcoming in rows:
+        first = firsts.get((year, month))
+        if first is None:
+            first = firsts[(year, month)] = dt.date(year, month, 1)
+        result[(body_id, first)] = Counts(held, unconfirmed, upcoming)
+    return result
+
+
+def _approved_waivers(body_ids: list[int] | None) -> dict[int, list[Waiver]]:
+    """One query: the approved waivers of each body, earliest first."""
+    through = Waiver.bodies.through.objects.filter(waiver__status=WaiverStatus.APPROVED).select_related("waiver")
+    if body_ids is not None:
+        through = through.filter(body_id__in=body_ids)
+    by_body: dict[int, list[Waiver]] = defaultdict(list)
+    for link in through.order_by("waiver__starts_on", "waiver_id"):
+        by_body[link.body_id].append(link.waiver)
+    return by_body
+
+
+def _applicable(rule: CadenceRule, body: Body, period: CalendarPeriod) -> bool:
+    first, last = period.start, period.last_day
+    return (
+        rule.effective_from <= first
+        and (rule.effective_to is None or rule.effective_to >= last)
+        and body.existed_from <= first
+        and (body.existed_to is None or body.existed_to >= last)
+    )
+
+
+def rule_kind(rule: CadenceRule, default: str) -> str:
+    """A rule's period; "as appropriate" rules (N = 0, no period) are shown at the grid's granularity."""
+    return rule.period or default
+
+
+def cadence_evaluate(
+    *,
+    at: dt.datetime,
+    bodies: list[Body],
+    first_day: dt.date | None = None,
+    last_day: dt.date | None = None,
+    default_kind: str = "month",
+    all_bodies: bool = False,
+    window: tuple[dt.datetime, dt.datetime] | None = None,
+) -> Evaluation:
+    """Every (rule, period) verdict for ``bodies`` (rules prefetched as ``cadence_rules``) over the periods
+    that lie within [first_day, last_day] (default: since the rule began) and have begun by ``at``.
+
+    Queries: waivers (1) and meeting counts (1), whatever the number of bodies and periods.
+    """
+    open_day = local_date(at)
+    body_ids = None if all_bodies else [b.id for b in bodies]
+    plan: list[tuple[Body, CadenceRule, CalendarPeriod]] = []
+    for body in bodies:
+        for rule in body.cadence_rules.all():
+            kind = rule_kind(rule, default_kind)
+            start = max(rule.effective_from, body.existed_from, first_day or rule.effective_from)
+            end = min(d for d in (rule.effective_to, body.existed_to, open_day, last_day) if d is not None)
+            if start > end:
+                continue
+            for period in periods_between(start, end, kind):
+                if (first_day and period.start < first_day) or (last_day and period.last_day > last_day):
+                    continue
+                plan.append((body, rule, period))
+    if window:
+        window_start, window_end = window
+        if plan:
+            window_start = min(window_start, *(p.starts_at for _, _, p in plan))
+            window_end = max(window_end, *(p.ends_at for _, _, p in plan))
+    elif plan:
+        window_start = min(p.starts_at for _, _, p in plan)
+        window_end = max(p.ends_at for _, _, p in plan)
+    else:
+        return Evaluation(at=at, bodies=bodies, units=[])
+    months = monthly_counts(body_ids=body_ids, starts_at=window_start, ends_at=window_end, at=at)
+    waivers = _approved_waivers(body_ids)
+    units = []
+    for body, rule, period in plan:
+        counts = Counts()
+        for month in period.months:
+            found = months.get((body.id, month))
+            if found:
+                counts += found
+        closed = period.ends_at <= at
+        applicable = _applicable(rule, body, period)
+        body_waivers = waivers.get(body.id)
+        waiver = (
+            next((w for w in body_waivers if w.covers(period.start, period.last_day)), None) if body_waivers else None
+        )
+        verdict = verdict_for(
+            required=rule.min_meetings,
+            counts=counts,
+            closed=closed,
+            applicable=applicable,
+            waived=waiver is not None,
+        )
+        units.append(
+            Unit(
+                body_id=body.id,
+                rule=rule,
+                period=period,
+                verdict=verdict,
+                counts=counts,
+                closed=closed,
+                days_left=None if closed else math.ceil((period.ends_at - at) / dt.timedelta(days=1)),
+                waiver=waiver if verdict == Verdict.WAIVED else None,
+            )
+        )
+    return Evaluation(at=at, bodies=bodies, units=units, months=months)
+
+
+def worst(verdicts) -> str:
+    return max(verdicts, key=lambda v: SEVERITY[v])
