@@ -5,33 +5,21 @@ The pages follow the language, with dates in its format, and the choice is kept 
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import polib
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import trans_real
 
 from committees.models import Body, User
 from meetings.models import MeetingStatus
 from tests.factories import MeetingFactory, brussels
+from tests.nrc.test_i18n import compile_catalogues
 
 from .conftest import assert_accessible, login, screenshot
 
 
 @pytest.fixture(scope="module", autouse=True)
 def compiled_catalogues():
-    """The .mo files are build output (``compilemessages`` in bin/test and bin/run): compile any that is
-    missing or older than its catalogue, then drop the translations this process has already loaded."""
-    for locale_path in settings.LOCALE_PATHS:
-        for po_path in Path(locale_path).glob("*/LC_MESSAGES/*.po"):
-            mo_path = po_path.with_suffix(".mo")
-            if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
-                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
-    trans_real._translations = {}
-    trans_real._default = None
+    compile_catalogues()
 
 
 def _switch_language(page, *, label: str, button: str, code: str) -> None:

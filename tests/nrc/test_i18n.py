@@ -88,3 +88,76 @@ def test_every_template_string_is_marked_for_translation():
         if found:
             problems[str(path.relative_to(ROOT))] = found[:5]
     assert problems == {}, problems
+
+
+# --- what a reader sees in French and Russian ------------------------------------------------------------------
+
+
+def compile_catalogues() -> None:
+    """The .mo files are build output (``compilemessages`` in bin/test and bin/run): compile any that is missing
+    or older than its catalogue, then drop the translations this process has already loaded."""
+    from django.conf import settings
+    from django.utils.translation import trans_real
+
+    for locale_path in settings.LOCALE_PATHS:
+        for po_path in Path(locale_path).glob("*/LC_MESSAGES/*.po"):
+            mo_path = po_path.with_suffix(".mo")
+            if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+    trans_real._translations = {}
+    trans_real._default = None
+
+
+@pytest.fixture
+def compiled():
+    compile_catalogues()
+
+
+def test_cadence_flag_email_names_periods_and_verdicts_in_the_recipients_language(compiled):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    # Given two flags as the cadence job puts them in the notification's context (codes, not labels)
+    context = {
+        "count": 2,
+        "flags": [
+            {"body": "NRC-AMB", "period": "2025-01-01", "kind": "month", "verdict": "breach"},
+            {"body": "NRC-PC", "period": "2025-04-01", "kind": "quarter", "verdict": "at_risk"},
+        ],
+    }
+    # When the email is rendered for a Russian and for a French recipient
+    with translation.override("ru"):
+        russian = render_to_string("emails/cadence_flags_body.txt", context).splitlines()
+    with translation.override("fr"):
+        french = render_to_string("emails/cadence_flags_body.txt", context).splitlines()
+    # Then periods and verdicts are in their language
+    assert russian[:4] == [
+        "Проверка периодичности выставила 2 предупреждения:",
+        "",
+        "- NRC-AMB · 2025-01-01 (месяц): нарушение",
+        "- NRC-PC · 2025-04-01 (квартал): под угрозой",
+    ]
+    assert french[:4] == [
+        "La vérification de la périodicité a émis 2 alertes\u00a0:",
+        "",
+        "- NRC-AMB · 2025-01-01 (mois): manquement",
+        "- NRC-PC · 2025-04-01 (trimestre): à risque",
+    ]
+
+
+@pytest.mark.django_db
+def test_report_filter_names_the_bodies_in_the_users_language(compiled, auditor, client):
+    from django.urls import reverse
+
+    # Given an auditor who reads French
+    auditor.language = "fr"
+    auditor.save(update_fields=["language"])
+    client.force_login(auditor)
+    # When they open the compliance report
+    response = client.get(reverse("compliance:report"))
+    # Then the body filter gives the French names, and the page is in French
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="fr">' in text
+    assert ">NRC-AMB – Conseil OTAN-Russie au niveau des ambassadeurs</option>" in text
+    assert "NRC at Ambassadorial level" not in text
