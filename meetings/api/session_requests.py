@@ -160,7 +160,7 @@ class WithdrawIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class PaperIn(serializers.Serializer):
+class RequestPaperIn(serializers.Serializer):
     file = serializers.FileField()
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
@@ -270,13 +270,13 @@ class SessionRequestViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Attach a paper (PDF, DOCX, ODT or text) to a pending request (the requester only)",
-        request={"multipart/form-data": PaperIn},
+        request={"multipart/form-data": RequestPaperIn},
         responses={201: SessionRequestDetailOut},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def papers(self, request, pk=None):
         obj = self.get_object()
-        data = PaperIn(data=request.data)
+        data = RequestPaperIn(data=request.data)
         data.is_valid(raise_exception=True)
         session_request_paper_add(
             request=obj,

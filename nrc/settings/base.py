@@ -217,6 +217,23 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # One enum per choice set, named after it (several models have a "status" or a "kind").
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingStatusEnum": "meetings.models.MeetingStatus",
+        "MeetingKindEnum": "meetings.models.MeetingKind",
+        "AttendanceStatusEnum": "meetings.models.AttendanceStatus",
+        "MinutesStatusEnum": "meetings.models.MinutesStatus",
+        "SessionRequestStatusEnum": "meetings.models.SessionRequestStatus",
+        "DecisionStatusEnum": "meetings.models.DecisionStatus",
+        "IssueStatusEnum": "meetings.models.IssueStatus",
+        "WorkItemStatusEnum": "cooperation.models.WorkItemStatus",
+        "BodyKindEnum": "committees.models.BodyKind",
+        "PeriodEnum": "committees.models.Period",
+        "WaiverKindEnum": "compliance.models.WaiverKind",
+        "WaiverStatusEnum": "compliance.models.WaiverStatus",
+        "FlagStateEnum": "compliance.models.FlagState",
+        "JobStatusEnum": "nrc.models.JobStatus",
+    },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Every operation documents the errors it can answer (400/401/403/404/409/429).

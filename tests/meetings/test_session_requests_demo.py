@@ -5,7 +5,15 @@ import datetime as dt
 import pytest
 
 from meetings.demo_session_requests import PLAN
-from meetings.models import Meeting, MeetingKind, SessionRequest, SessionRequestStatus, SessionRequestTransition
+from meetings.models import (
+    ImplementationIssue,
+    JointDecision,
+    Meeting,
+    MeetingKind,
+    SessionRequest,
+    SessionRequestStatus,
+    SessionRequestTransition,
+)
 from meetings.selectors.session_requests import session_request_statistics
 from nrc.demo import demo_seed
 
@@ -42,6 +50,8 @@ def test_demo_requests_in_every_state_deterministic_and_once(reference):
     first = _snapshot()
     assert demo_seed(today=today)["session_requests"] == 0
     SessionRequest.objects.all().delete()
+    ImplementationIssue.objects.all().delete()
+    JointDecision.objects.all().delete()  # they protect the meetings they were taken at
     Meeting.objects.all().delete()
     demo_seed(today=today)
     assert _snapshot() == first
