@@ -11,4 +11,4 @@ RUN DJANGO_SECRET_KEY=build-only-build-only-build-only-build-only-build-only \
 RUN useradd --system --uid 1000 nrc && mkdir -p /app/var && chown -R nrc /app/var
 USER nrc
 EXPOSE 8000
-CMD ["gunicorn", "nrc.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "ops/gunicorn.conf.py", "nrc.wsgi:application"]

@@ -67,7 +67,13 @@ def set_language(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """Load balancer probe: the database and the cache/broker answer."""
+    """Load balancer probe: the database, the cache and the broker.
+
+    503 only when the database fails: then this node cannot serve. A cache or broker outage is reported
+    as ``degraded`` with 200: every node is affected alike, pages still render and writes still commit
+    (notifications wait in the outbox until the sweeper queues them), so taking the web tier out of the
+    load balancer would turn a broker outage into a full outage. Monitoring alerts on ``degraded``.
+    """
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -89,8 +95,9 @@ def healthz(request):
             checks["broker"] = "ok"
         except Exception:  # noqa: BLE001
             checks["broker"] = "error"
-    ok = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if ok else "error", "checks": checks}, status=200 if ok else 503)
+    serving = checks["database"] == "ok"
+    status = "ok" if all(v == "ok" for v in checks.values()) else "degraded" if serving else "error"
+    return JsonResponse({"status": status, "checks": checks}, status=200 if serving else 503)
 
 
 def page_not_found(request, exception):

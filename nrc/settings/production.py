@@ -29,3 +29,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# Celery logs through LOGGING (JSON lines) like the web tier, instead of its own plain-text format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -53,7 +53,7 @@ def browser():
 def page(browser, live_server, settings):
     settings.AXES_ENABLED = False
     context = browser.new_context(
-        base_url=live_server.url, locale="en-GB", timezone_id="Europe/Brussels", viewport={"width": 1280, "height": 900}
+        base_url=live_server.url, locale="en-GB", timezone_id="Europe/Brussels", viewport={"width": 1500, "height": 900}
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
