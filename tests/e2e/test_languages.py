@@ -77,7 +77,9 @@ def test_the_language_chosen_is_kept_for_the_next_session(page, secretariat, bro
     _switch_language(page, label="Language", button="Change", code="fr")
 
     # When they log in again from another browser
-    other = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/Brussels")
+    other = browser.new_context(
+        base_url=live_server.url, locale="en-GB", timezone_id="Europe/Brussels", viewport={"width": 1500, "height": 900}
+    )
     try:
         other_page = other.new_page()
         login(other_page, secretariat.username)
