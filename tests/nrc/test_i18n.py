@@ -161,3 +161,18 @@ def test_report_filter_names_the_bodies_in_the_users_language(compiled, auditor,
     assert '<html lang="fr">' in text
     assert ">NRC-AMB – Conseil OTAN-Russie au niveau des ambassadeurs</option>" in text
     assert "NRC at Ambassadorial level" not in text
+
+
+@pytest.mark.django_db
+def test_calendar_level_filter_names_the_levels_in_the_users_language(compiled, delegation, client):
+    from django.urls import reverse
+
+    # Given a delegation that reads Russian
+    delegation.language = "ru"
+    delegation.save(update_fields=["language"])
+    client.force_login(delegation)
+    # When it opens the calendar
+    text = client.get(reverse("meetings:calendar")).content.decode()
+    # Then the levels are named in Russian, and filtered by the stored (English) value
+    assert '<option value="ambassadors">послы</option>' in text
+    assert '<option value="experts">эксперты</option>' in text
