@@ -79,8 +79,9 @@ def bodies_for_request(*, user) -> QuerySet[Body]:
 
 
 def bodies_extraordinary_settings(*, user) -> QuerySet[Body]:
-    """Every body that exists today, with its extraordinary-session setting (the secretariat's page)."""
-    return Body.objects.existing_on(timezone.localdate()).order_by("rank", "code")
+    """Every body that exists today and the user may see, with its extraordinary-session setting (the
+    secretariat's page; on the API, a delegation only sees the bodies its member sits in)."""
+    return bodies_visible_to(user).existing_on(timezone.localdate()).order_by("rank", "code")
 
 
 @dataclass(frozen=True)
