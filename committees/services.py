@@ -99,7 +99,7 @@ def body_create(
         name_fr=name_fr.strip(),
         name_ru=name_ru.strip(),
         kind=kind,
-        level=_("experts") if kind != BodyKind.COMMITTEE else "",
+        level="experts" if kind != BodyKind.COMMITTEE else "",
         rank=max(parent.rank + 1, 200),
         parent=parent,
         chair=chair.strip(),

@@ -53,8 +53,8 @@ class GridFilterForm(forms.Form):
         }
         self.user = user
         self.fields["body"].choices = [
-            (code, f"{code} – {name}")
-            for code, name in bodies_visible_to(user).order_by("rank", "code").values_list("code", "name_en")
+            (body.code, f"{body.code} – {body.name}")
+            for body in bodies_visible_to(user).order_by("rank", "code").only("code", "name_en", "name_fr", "name_ru")
         ]
 
     def clean(self):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from committees.levels import level_label
 from committees.models import Body, Member, Role
 from committees.selectors import bodies_visible_to, body_members_on
 from cooperation.models import CooperationArea
@@ -48,7 +49,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def _level_choices() -> list[tuple[str, str]]:
-    return [(lv, lv) for lv in sorted(set(Body.objects.exclude(level="").values_list("level", flat=True)))]
+    return [(lv, level_label(lv)) for lv in sorted(set(Body.objects.exclude(level="").values_list("level", flat=True)))]
 
 
 class MeetingFilter(django_filters.FilterSet):
