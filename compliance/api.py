@@ -207,27 +207,27 @@ class WaiverViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(WaiverSerializer(self.get_queryset().get(pk=waiver.pk)).data, status=status.HTTP_201_CREATED)
 
-    def _decide(self, request, service, extra):
+    def _decide(self, request, service, arguments):
         waiver = self.get_object()
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        service(waiver=waiver, acting_user=request.user, **extra(data.validated_data))
+        service(waiver=waiver, acting_user=request.user, **arguments(data.validated_data))
         return Response(WaiverSerializer(self.get_queryset().get(pk=waiver.pk)).data)
 
     @extend_schema(request=DecisionSerializer, responses=WaiverSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._decide(request, services.waiver_approve, extra=lambda d: {"note": d["note"]})
+        return self._decide(request, services.waiver_approve, arguments=lambda d: {"note": d["note"]})
 
     @extend_schema(request=DecisionSerializer, responses=WaiverSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        return self._decide(request, services.waiver_reject, extra=lambda d: {"note": d["note"]})
+        return self._decide(request, services.waiver_reject, arguments=lambda d: {"note": d["note"]})
 
     @extend_schema(request=None, responses=WaiverSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._decide(request, services.waiver_withdraw, extra=lambda d: {})
+        return self._decide(request, services.waiver_withdraw, arguments=lambda d: {})
 
 
 class IssuedReportSerializer(serializers.ModelSerializer):
