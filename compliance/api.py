@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -195,7 +196,7 @@ class WaiverViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         bodies = list(bodies_visible_to(request.user).filter(code__in=codes))
         unknown = sorted(set(codes) - {b.code for b in bodies})
         if unknown:
-            raise ValidationError({"bodies": f"Unknown body code: {', '.join(unknown)}"})
+            raise ValidationError({"bodies": _("Unknown body code: %(codes)s") % {"codes": ", ".join(unknown)}})
         waiver = services.waiver_propose(
             bodies=bodies,
             starts_on=data.validated_data["starts_on"],
