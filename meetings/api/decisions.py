@@ -191,6 +191,7 @@ class DelegationActionsMixin:
 
 
 class DecisionViewSet(DelegationActionsMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"[0-9]+"  # a malformed id is a 404, not a database error
     serializer_class = DecisionSerializer
     permission_classes = [RolePermission]
     filter_backends: list = []
@@ -278,6 +279,8 @@ class DecisionViewSet(DelegationActionsMixin, viewsets.ReadOnlyModelViewSet):
 
 class IssueViewSet(viewsets.ReadOnlyModelViewSet):
     """Every delegation sees every implementation issue."""
+
+    lookup_value_regex = r"[0-9]+"  # a malformed id is a 404, not a database error
 
     serializer_class = IssueSerializer
     permission_classes = [RolePermission]
