@@ -14,7 +14,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +45,7 @@ from ..models import (
 from ..selectors.scheduling import series_preview
 
 VENUE_CONSTRAINT = "meeting_venue_no_overlap"
+DEADLOCK_DETECTED = "40P01"  # SQLSTATE
 
 # The only status changes a meeting may go through.
 MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -108,13 +109,25 @@ def meeting_slot_check(
             )
 
 
+def _is_venue_race(exc: Exception) -> bool:
+    """The database refused a booking because another transaction holds the same venue and time.
+
+    Either the exclusion constraint was violated (the other booking committed first), or PostgreSQL found the
+    two uncommitted bookings waiting on each other while checking the constraint and aborted this one
+    (SQLSTATE 40P01, "deadlock detected ... while checking exclusion constraint"): the other goes through."""
+    if isinstance(exc, IntegrityError):
+        return VENUE_CONSTRAINT in str(exc)
+    cause = exc.__cause__
+    return getattr(cause, "pgcode", None) == DEADLOCK_DETECTED and "exclusion constraint" in str(exc)
+
+
 def save_with_venue_guard(meeting: Meeting, **save_kwargs) -> None:
-    """Save, turning the database's exclusion-constraint violation into a clear conflict."""
+    """Save, turning the database's refusal of a double-booked venue into a clear conflict."""
     try:
         with transaction.atomic():
             meeting.save(**save_kwargs)
-    except IntegrityError as exc:
-        if VENUE_CONSTRAINT in str(exc):
+    except (IntegrityError, OperationalError) as exc:
+        if _is_venue_race(exc):
             raise Conflict({"venue": _("This venue is already booked at that time.")}) from exc
         raise
 
@@ -483,8 +496,8 @@ def series_create(
     try:
         with transaction.atomic():
             Meeting.objects.bulk_create(meetings, batch_size=500)
-    except IntegrityError as exc:
-        if VENUE_CONSTRAINT in str(exc):
+    except (IntegrityError, OperationalError) as exc:
+        if _is_venue_race(exc):
             raise Conflict({"venue": _("This venue was booked meanwhile; preview again.")}) from exc
         raise
     ids = list(series.meetings.order_by("starts_at").values_list("pk", flat=True))

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -93,6 +93,35 @@ def test_create_refuses_a_booked_venue(secretariat, amb, hq):
         )
     assert list(exc.value.error_dict) == ["venue"]
     assert Meeting.objects.count() == 1
+
+
+def test_create_turns_a_deadlock_on_the_venue_constraint_into_a_conflict(secretariat, amb, hq, monkeypatch):
+    # Given two uncommitted bookings of one venue, PostgreSQL aborts one of them with SQLSTATE 40P01 while
+    # checking the exclusion constraint (the other goes through)
+    class DeadlockDetected(Exception):
+        pgcode = "40P01"
+
+    def save_aborted_by_the_database(self, *args, **kwargs):
+        error = OperationalError("deadlock detected\nCONTEXT:  while checking exclusion constraint on tuple (0,1)")
+        raise error from DeadlockDetected()
+
+    monkeypatch.setattr(Meeting, "save", save_aborted_by_the_database)
+    audit_before = AuditEntry.objects.count()
+    # When the secretariat books it, then it gets the venue conflict, and nothing is written
+    with pytest.raises(Conflict) as exc:
+        _meeting(secretariat, amb, hq)
+    assert exc.value.message_dict == {"venue": ["This venue is already booked at that time."]}
+    assert (Meeting.objects.count(), AuditEntry.objects.count()) == (0, audit_before)
+
+
+def test_create_lets_any_other_database_error_through(secretariat, amb, hq, monkeypatch):
+    def save_failing(self, *args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Meeting, "save", save_failing)
+    with pytest.raises(OperationalError):
+        _meeting(secretariat, amb, hq)
+    assert Meeting.objects.count() == 0
 
 
 def test_create_is_refused_to_a_delegation(delegation, amb, hq):
