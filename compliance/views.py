@@ -178,9 +178,9 @@ def issued_download(request, pk: int, file_format: str):
         return _export_response(report.content.encode(), filename=f"{name}.json", content_type="application/json")
     if file_format == "csv":
         return _export_response(csv_bytes(content), filename=f"{name}.csv", content_type="text/csv; charset=utf-8")
-    footer = f"Issued report #{report.pk}, SHA-256 of its content: {report.sha256}"
+    footer = _("Issued report #%(id)s, SHA-256 of its content: %(sha256)s") % {"id": report.pk, "sha256": report.sha256}
     return _export_response(
-        pdf_bytes(content, title=f"Cadence compliance report #{report.pk}", footer=footer),
+        pdf_bytes(content, title=_("Cadence compliance report #%(id)s") % {"id": report.pk}, footer=footer),
         filename=f"{name}.pdf",
         content_type="application/pdf",
     )

@@ -12,10 +12,11 @@ import logging
 from collections.abc import Callable
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
@@ -79,7 +80,9 @@ def job_execute(*, job_id: int) -> bool:
         BackgroundJob.objects.filter(pk=job.pk).update(progress=max(0, min(100, int(percent))), message=message[:255])
 
     try:
-        name, content_type, content = _runners()[job.kind](job=job, progress=progress)
+        # Exports are written in the language of the person who asked for them.
+        with translation.override(job.user.language or settings.LANGUAGE_CODE):
+            name, content_type, content = _runners()[job.kind](job=job, progress=progress)
     except Exception as exc:
         logger.exception("job %s failed", job.pk)
         BackgroundJob.objects.filter(pk=job.pk).update(

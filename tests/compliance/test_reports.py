@@ -8,6 +8,8 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
+from pypdf import PdfReader
 
 from compliance.exports import csv_bytes, pdf_bytes
 from compliance.models import IssuedReport
@@ -115,6 +117,34 @@ def test_csv_and_pdf_exports(auditor, body):
     }
     pdf = pdf_bytes(content)
     assert pdf.startswith(b"%PDF-")
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "legend", "body_header", "share"),
+    [
+        ("en", "Cadence compliance report", "Legend: ✓ compliant; ✗ breach", "Body", "91.7 %"),
+        ("fr", "Rapport de conformité", "Légende : ✓ conforme", "Organe", "91,7 %"),
+        ("ru", "Отчёт о соблюдении", "Условные обозначения: ✓", "Орган", "91,7 %"),
+    ],
+)
+def test_the_pdf_is_printed_in_the_reader_s_language_with_the_page_s_symbols(
+    auditor, body, language, heading, legend, body_header, share
+):
+    # Given the grid of one body over 2004, when it is printed with each language active
+    content = grid_content(cadence_grid(user=auditor, params=_params(body_codes=(body.code,))))
+    with translation.override(language):
+        text = _pdf_text(pdf_bytes(content))
+    # then the heading, legend and column header are in that language, the symbols are those of the page,
+    # and the body's row shows its August breach and its share in the language's number format
+    assert heading in text
+    assert legend in text
+    assert body_header in text
+    row = [body.code, *["✓ 1"] * 7, "✗ 0", *["✓ 1"] * 4, share]
+    assert "\n".join(row) in text
 
 
 def test_csv_neutralises_formulas(auditor):

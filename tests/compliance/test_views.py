@@ -191,6 +191,26 @@ def test_a_background_pdf_export(auditor_client, body, django_capture_on_commit_
     assert b"".join(auditor_client.get(f"/jobs/{job.pk}/download").streaming_content)[:5] == b"%PDF-"
 
 
+def test_a_background_pdf_export_is_written_in_the_language_of_the_person_who_asked(
+    auditor, auditor_client, body, django_capture_on_commit_callbacks
+):
+    from pypdf import PdfReader
+
+    from nrc.models import BackgroundJob
+
+    # Given an auditor who reads Russian
+    auditor.language = "ru"
+    auditor.save(update_fields=["language"])
+    # When the export runs in the background (outside the request and its language)
+    with django_capture_on_commit_callbacks(execute=True):
+        auditor_client.post("/compliance/export/", {"from": "2004-01-01", "to": "2004-12-31", "format": "pdf"})
+    job = BackgroundJob.objects.get()
+    data = b"".join(auditor_client.get(f"/jobs/{job.pk}/download").streaming_content)
+    # Then the PDF is in Russian
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert text.startswith("Отчёт о соблюдении периодичности заседаний\nПериоды: с 2004-01-01 по 2004-12-31 (месяц)")
+
+
 def test_a_bad_export_request_starts_nothing(auditor_client, body):
     from nrc.models import BackgroundJob
 
