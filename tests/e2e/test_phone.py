@@ -180,3 +180,27 @@ def test_a_delegate_on_a_phone(phone, delegation):
     assert list(ProposedSlot.objects.filter(request=req).values_list("starts_at", "ends_at")) == [
         (start.astimezone(dt.UTC), (start + dt.timedelta(hours=2)).astimezone(dt.UTC))
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_page_scrolls_sideways_on_a_phone(phone, reference):
+    from committees.models import Member, Role
+    from tests.factories import UserFactory
+
+    from .test_accessibility import page_urls
+
+    # Given the demo data and a delegate on a phone
+    demo_seed(today=dt.date(2026, 11, 27))
+    user = UserFactory(role=Role.DELEGATION, username="phone-delegation", member=Member.objects.get(iso2="FR"))
+    login(phone, user.username)
+    # When it opens every page it may open, Then none is wider than the screen
+    wide, visited = {}, 0
+    for _name, url in page_urls(user):
+        if phone.goto(url).status in (403, 404):
+            continue  # a page a delegation may not open
+        visited += 1
+        widths = phone.evaluate(WIDTHS)
+        if widths["page"] > PHONE["width"] or None in widths["tables"]:
+            wide[url] = widths
+    assert wide == {}
+    assert visited >= 20
