@@ -49,6 +49,10 @@ def navigation_for(user, current_path: str) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
+        items.append({"label": item.label, "url": url, "active": False})
+    # One entry is the current page (aria-current): the longest URL the path is under, so that an extraordinary
+    # session request (/meetings/requests/…) is not under "Meetings" (/meetings/) as well.
+    under = [i for i in items if (current_path == "/" if i["url"] == "/" else current_path.startswith(i["url"]))]
+    if under:
+        max(under, key=lambda i: len(i["url"]))["active"] = True
     return items
