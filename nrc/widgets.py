@@ -8,7 +8,6 @@ writes the same markup directly (attributes of the ``<select>`` built as Django 
 from __future__ import annotations
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -18,7 +17,6 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs["name"] = name
         selected = {str(v) for v in self.format_value(value)}
         options = format_html_join(
             "",
@@ -28,12 +26,25 @@ class QuickSelect(forms.Select):
                 for option_value, label in ((self._value(v), lab) for v, lab in self.choices)
             ),
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        return format_html('<select name="{}"{}>{}</select>', name, _attributes(final_attrs), options)
 
     @staticmethod
     def _value(value) -> str:
         value = getattr(value, "value", value)  # ModelChoiceIteratorValue
         return "" if value is None else str(value)
+
+
+def _attributes(attrs: dict) -> str:
+    """As django/forms/widgets/attrs.html writes them: in order, ``True`` as a bare name, ``False`` left out."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value),)
+            for key, value in attrs.items()
+            if value is not False and value is not None
+        ),
+    )
 
 
 def quick_selects(form: forms.Form) -> forms.Form:
