@@ -43,15 +43,24 @@ def body_detail_view(request, pk: int):
     return render(request, "committees/body_detail.html", context)
 
 
+DECISIONS_OFFERED = 100  # the set-up form lists the latest adopted decisions, not every one
+
+
 def _create_form(data=None):
     from meetings.selectors.decisions import decisions_adopted
 
+    decisions = decisions_adopted()
+    offered = list(decisions.only("id", "reference")[:DECISIONS_OFFERED])
+    chosen = (data or {}).get("established_by", "")
+    if chosen.isdigit() and all(d.pk != int(chosen) for d in offered):
+        offered += list(decisions.only("id", "reference").filter(pk=int(chosen)))
     return BodyCreateForm(
         data,
         parents=Body.objects.order_by("rank", "code"),
         areas=CooperationArea.objects.order_by("position", "code"),
         members=Member.objects.order_by("name_en"),
-        decisions=decisions_adopted(),
+        decisions=decisions,
+        offered_decisions=offered,
     )
 
 

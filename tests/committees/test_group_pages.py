@@ -173,3 +173,41 @@ def test_body_page_links_to_the_compliance_report_for_the_body_when_installed(au
     except NoReverseMatch:
         expected = None
     assert response.context["compliance_url"] == expected
+
+
+def _adopted(n: int) -> list:
+    from tests.cooperation.factories_groups import DecisionFactory, held_meeting
+
+    meeting = held_meeting("NRC-PC", days_ago=400)
+    now = timezone.now()
+    return [
+        DecisionFactory(meeting=meeting, reference=f"EST-{i:03d}", adopted_at=now - dt.timedelta(days=1 + i))
+        for i in range(n)
+    ]
+
+
+def test_set_up_form_lists_the_latest_adopted_decisions(secretariat_client):
+    from committees.views import DECISIONS_OFFERED
+
+    decisions = _adopted(DECISIONS_OFFERED + 5)
+    response = secretariat_client.get(reverse("committees:body_create"))
+    listed = [value for value, _label in response.context["form"].fields["established_by"].choices][1:]
+    assert listed == [d.pk for d in decisions[:DECISIONS_OFFERED]]
+
+
+def test_set_up_form_accepts_an_older_adopted_decision(secretariat_client):
+    oldest = _adopted(103)[-1]
+    response = secretariat_client.post(
+        reverse("committees:body_create"),
+        {
+            "code": "NRC(OLD)",
+            "name_en": "Old mandate group",
+            "kind": "expert_group",
+            "parent": Body.objects.get(code="NRC-PC").pk,
+            "basis": "permanent",
+            "existed_from": "2024-01-01",
+            "established_by": oldest.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert list(Body.objects.get(code="NRC(OLD)").established_by.all()) == [oldest]
