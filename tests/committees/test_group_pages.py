@@ -197,17 +197,8 @@ def test_set_up_form_lists_the_latest_adopted_decisions(secretariat_client):
 
 def test_set_up_form_accepts_an_older_adopted_decision(secretariat_client):
     oldest = _adopted(103)[-1]
-    response = secretariat_client.post(
-        reverse("committees:body_create"),
-        {
-            "code": "NRC(OLD)",
-            "name_en": "Old mandate group",
-            "kind": "expert_group",
-            "parent": Body.objects.get(code="NRC-PC").pk,
-            "basis": "permanent",
-            "existed_from": "2024-01-01",
-            "established_by": oldest.pk,
-        },
-    )
+    data = {"code": "NRC(OLD)", "name_en": "Old mandate group", "kind": "expert_group", "basis": "permanent"}
+    data |= {"parent": Body.objects.get(code="NRC-PC").pk, "existed_from": "2024-01-01", "established_by": oldest.pk}
+    response = secretariat_client.post(reverse("committees:body_create"), data)
     assert response.status_code == 302
     assert list(Body.objects.get(code="NRC(OLD)").established_by.all()) == [oldest]
