@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -26,9 +27,12 @@ def _compliance_report_url(body: Body) -> str | None:
         return None
 
 
+BODY_PAGE_SIZE = 50
+
+
 def body_list(request):
-    bodies = list(group_list(user=request.user))
-    return render(request, "committees/body_list.html", {"bodies": bodies})
+    page = Paginator(group_list(user=request.user), BODY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "committees/body_list.html", {"bodies": list(page.object_list), "page": page, "query": ""})
 
 
 @require_http_methods(["GET", "POST"])

@@ -23,9 +23,21 @@ def test_body_list_query_count_is_constant(auditor_client, django_assert_num_que
     for i in range(extra):
         BodyFactory(code=f"NRC(X{i})", parent=pc).areas.set(CooperationArea.objects.filter(code__in=["TER", "CM"]))
         scheduled_meeting(f"NRC(X{i})", days_ahead=3 + i)
-    with django_assert_num_queries(4):
+    # session, user, the count, a page of bodies with their meeting counts and next meetings, their areas
+    with django_assert_num_queries(5):
         response = auditor_client.get(reverse("committees:body_list"))
     assert len(response.context["bodies"]) == 17 + extra
+
+
+def test_body_list_shows_fifty_bodies_a_page_in_order_of_precedence(auditor_client):
+    pc = Body.objects.get(code="NRC-PC")
+    for i in range(40):
+        BodyFactory(code=f"NRC(X{i:02d})", parent=pc)
+    in_order = list(Body.objects.order_by("rank", "code").values_list("code", flat=True))
+    pages = [auditor_client.get(reverse("committees:body_list"), {"page": n}) for n in (1, 2)]
+    assert [b.code for page in pages for b in page.context["bodies"]] == in_order
+    assert [len(page.context["bodies"]) for page in pages] == [50, len(in_order) - 50]
+    assert "Page 2 of 2" in pages[1].content.decode()
 
 
 def test_body_list_shows_the_next_meeting_and_meeting_count(auditor_client):
