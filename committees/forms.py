@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.forms import CrispyForm, DateInput
+from nrc.widgets import quick_selects
 
 from .models import Basis, BodyKind, Period
 
@@ -58,12 +59,18 @@ class BodyCreateForm(CrispyForm):
     cadence_period = forms.ChoiceField(label=_("Cadence: per"), choices=[("", "—"), *Period.choices], required=False)
     established_by = forms.ModelChoiceField(label=_("Established by decision"), queryset=None, required=False)
 
-    def __init__(self, *args, parents, areas, members, decisions, **kwargs):
+    def __init__(self, *args, parents, areas, members, decisions, offered_decisions=None, **kwargs):
+        """``decisions``: every decision a group may be established by (what a submitted choice is checked
+        against); ``offered_decisions``: the ones the select lists (the latest, not every decision ever)."""
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parents
         self.fields["areas"].queryset = areas
         self.fields["participants"].queryset = members
-        self.fields["established_by"].queryset = decisions
+        field = self.fields["established_by"]
+        field.queryset = decisions
+        if offered_decisions is not None:
+            field.choices = [("", field.empty_label), *((d.pk, str(d)) for d in offered_decisions)]
+        quick_selects(self)
 
 
 class BodyDissolveForm(CrispyForm):

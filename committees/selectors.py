@@ -7,6 +7,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Body, CadenceRule, Member, Period, Role
@@ -154,12 +155,21 @@ def group_list(*, user) -> QuerySet[Body]:
     from meetings.models import Meeting
 
     upcoming = Meeting.objects.upcoming().filter(body=OuterRef("pk")).order_by("starts_at")
+    # One count per body along the (body_id, starts_at) index, not COUNT(DISTINCT) over a join of every meeting.
+    counted = (
+        Meeting.objects.qualifying()
+        .filter(body=OuterRef("pk"))
+        .order_by()
+        .values("body")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return (
         bodies_visible_to(user)
         .select_related("parent")
         .prefetch_related("areas")
         .annotate(
-            meeting_count=Count("meetings", filter=~Q(meetings__status="cancelled"), distinct=True),
+            meeting_count=Coalesce(Subquery(counted), 0),
             next_meeting_at=Subquery(upcoming.values("starts_at")[:1]),
         )
         .order_by("rank", "code")

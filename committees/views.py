@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -26,9 +27,12 @@ def _compliance_report_url(body: Body) -> str | None:
         return None
 
 
+BODY_PAGE_SIZE = 50
+
+
 def body_list(request):
-    bodies = list(group_list(user=request.user))
-    return render(request, "committees/body_list.html", {"bodies": bodies})
+    page = Paginator(group_list(user=request.user), BODY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "committees/body_list.html", {"bodies": list(page.object_list), "page": page, "query": ""})
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,15 +47,24 @@ def body_detail_view(request, pk: int):
     return render(request, "committees/body_detail.html", context)
 
 
+DECISIONS_OFFERED = 100  # the set-up form lists the latest adopted decisions, not every one
+
+
 def _create_form(data=None):
     from meetings.selectors.decisions import decisions_adopted
 
+    decisions = decisions_adopted()
+    offered = list(decisions.only("id", "reference")[:DECISIONS_OFFERED])
+    chosen = (data or {}).get("established_by", "")
+    if chosen.isdigit() and all(d.pk != int(chosen) for d in offered):
+        offered += list(decisions.only("id", "reference").filter(pk=int(chosen)))
     return BodyCreateForm(
         data,
         parents=Body.objects.order_by("rank", "code"),
         areas=CooperationArea.objects.order_by("position", "code"),
         members=Member.objects.order_by("name_en"),
-        decisions=decisions_adopted(),
+        decisions=decisions,
+        offered_decisions=offered,
     )
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import Body
 from cooperation.forms import CrispyForm
 from cooperation.models import CooperationArea
+from nrc.widgets import quick_selects
 
 from ..models import DecisionMethod, DecisionStatus, IssueStatus
 
@@ -37,11 +38,19 @@ class DecisionRecordForm(CrispyForm):
         help_text=_("Silence procedure only: adopted at this time unless a member breaks silence."),
     )
 
-    def __init__(self, *args, meetings, **kwargs):
+    def __init__(self, *args, meetings, offered=(), **kwargs):
+        """``meetings``: every meeting a decision may be recorded at (what a submitted choice is checked against);
+        ``offered``: the meetings the select lists (the recent ones, not 25 years of them)."""
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = meetings
-        self.fields["meeting"].label_from_instance = lambda m: f"{m.body.code} · {m.starts_at:%Y-%m-%d} · {m.title}"
+        field = self.fields["meeting"]
+        field.queryset = meetings
+        field.choices = [("", field.empty_label), *((m.pk, _meeting_label(m)) for m in offered)]
+        quick_selects(self)
         self.fields["areas"].queryset = CooperationArea.objects.order_by("position", "code")
+
+
+def _meeting_label(m) -> str:
+    return f"{m.body.code} · {m.starts_at:%Y-%m-%d} · {m.title}"
 
 
 class SilenceBreakForm(CrispyForm):

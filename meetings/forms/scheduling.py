@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.selectors import bodies_visible_to
 from cooperation.models import CooperationArea
+from nrc.widgets import quick_selects
 
 from ..models import AttendanceStatus, Classification, MeetingKind, PaperLanguage, Venue
 
@@ -46,6 +47,7 @@ class MeetingForm(_SlotMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies_visible_to(user).order_by("rank", "code")
+        quick_selects(self)
 
 
 SCOPE_CHOICES = [("this", _("This meeting only")), ("following", _("This and the following meetings of the series"))]
@@ -110,6 +112,7 @@ class SeriesForm(_SlotMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies_visible_to(user).order_by("rank", "code")
+        quick_selects(self)
 
 
 class AgendaItemForm(forms.Form):

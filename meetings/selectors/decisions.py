@@ -156,6 +156,19 @@ def meetings_held_for_decisions(*, user) -> QuerySet[Meeting]:
     return meetings_visible_to(user).filter(status=MeetingStatus.HELD).select_related("body").order_by("-starts_at")
 
 
+DECISION_MEETING_CHOICES = 100  # the decision form lists the latest held meetings, not every one
+
+
+def meetings_offered_for_decisions(*, user, selected: int | None = None) -> list[Meeting]:
+    """The held meetings the decision form lists: the latest ``DECISION_MEETING_CHOICES``, plus ``selected`` (the
+    meeting the form was opened from, or submitted) when it is older. At most two queries."""
+    meetings = meetings_held_for_decisions(user=user).only("id", "title", "starts_at", "body__code")
+    offered = list(meetings[:DECISION_MEETING_CHOICES])
+    if selected is not None and all(m.pk != selected for m in offered):
+        offered += list(meetings.filter(pk=selected))
+    return offered
+
+
 def dashboard_panels(*, user) -> list[dict]:
     """Open silence procedures and open implementation issues."""
     if not user.is_authenticated:

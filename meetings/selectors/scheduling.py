@@ -10,7 +10,8 @@ from itertools import islice
 import django_filters
 from dateutil.rrule import rrulestr
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,6 +24,7 @@ from committees.models import Body, Member, Role
 from committees.selectors import bodies_visible_to, body_members_on
 from cooperation.models import CooperationArea
 from nrc.errors import ValidationError
+from nrc.widgets import quick_selects
 
 from ..models import (
     AgendaItem,
@@ -95,7 +97,7 @@ class MeetingFilter(django_filters.FilterSet):
             field.widget.attrs.setdefault("class", css)
             if name in ("from", "to"):
                 field.widget.input_type = "date"
-        return form
+        return quick_selects(form)
 
     def filter_area(self, queryset, name, value):
         return queryset.filter(body__in=Body.objects.filter(areas=value).values("pk"))
@@ -111,14 +113,60 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.filter(starts_at__lt=_day_start(value + dt.timedelta(days=1)))
 
 
+class MeetingPageFilter(MeetingFilter):
+    """The meeting list page's filters: ``from`` is applied by ``MeetingsFrom`` (which pages through the coming
+    meetings along the ``starts_at`` index), not as a condition on ``ends_at``."""
+
+    def filter_from(self, queryset, name, value):
+        return queryset
+
+
 def meeting_list(*, user) -> QuerySet[Meeting]:
     """Meetings the user may see, with what a list row shows (two tables joined, no per-row query)."""
     return meetings_visible_to(user).select_related("body", "venue").order_by("starts_at", "id")
 
 
-def meetings_between(*, user, start: dt.datetime, end: dt.datetime, queryset=None) -> list[Meeting]:
-    qs = queryset if queryset is not None else meeting_list(user=user)
-    return list(qs.filter(starts_at__lt=end, ends_at__gt=start).order_by("starts_at", "id"))
+LIST_FIELDS = ("id", "body__code", "venue__name", "kind", "status", "title", "starts_at", "ends_at")
+
+
+class MeetingsFrom:
+    """The meetings of ``queryset`` that end after ``start``, in (start, id) order, for a ``Paginator``: those
+    under way at ``start`` (few), then those starting at or after it (a range of the ``starts_at`` index).
+
+    ``queryset.filter(ends_at__gt=start).order_by("starts_at")[:50]`` gives the same rows, but PostgreSQL reads
+    it by walking the ``starts_at`` index from the first meeting ever and dropping every one that ended before
+    ``start``: 100,000 rows for the coming meetings. Three queries per page: the meetings under way, the count
+    and the page of the others."""
+
+    def __init__(self, queryset: QuerySet[Meeting], start: dt.datetime):
+        ordered = queryset.only(*LIST_FIELDS).order_by("starts_at", "id")
+        self._under_way_qs = ordered.filter(starts_at__lt=start, ends_at__gt=start)
+        self._later = ordered.filter(starts_at__gte=start)
+        self._under_way: list[Meeting] | None = None
+        self._count: int | None = None
+
+    @property
+    def under_way(self) -> list[Meeting]:
+        if self._under_way is None:
+            self._under_way = list(self._under_way_qs)
+        return self._under_way
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = len(self.under_way) + self._later.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Meeting]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("MeetingsFrom supports plain slices only")
+        lo, hi = index.start or 0, index.stop if index.stop is not None else self.count()
+        first = self.under_way[lo:hi]
+        n = len(self.under_way)
+        rest = list(self._later[max(lo - n, 0) : hi - n]) if hi > n else []
+        return first + rest
 
 
 def meeting_get(*, user, pk: int) -> Meeting:
@@ -130,10 +178,11 @@ def meeting_get(*, user, pk: int) -> Meeting:
 
 
 def meeting_detail(*, user, pk: int) -> Meeting:
-    """A meeting with its agenda, papers, attendance, reschedules and minutes, in a fixed number of queries."""
+    """A meeting with its agenda, papers, attendance, reschedules and minutes, in a fixed number of queries (the
+    minutes joined to the meeting: five queries)."""
     meeting = (
         meetings_visible_to(user)
-        .select_related("body", "venue", "series")
+        .select_related("body", "venue", "series", "minutes__approved_by")
         .prefetch_related(
             Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("area").order_by("position")),
             Prefetch("papers", queryset=Paper.objects.order_by("reference")),
@@ -148,7 +197,10 @@ def meeting_detail(*, user, pk: int) -> Meeting:
     )
     if meeting is None:
         raise Http404
-    meeting.minutes_or_none = Minutes.objects.filter(meeting=meeting).select_related("approved_by").first()
+    try:
+        meeting.minutes_or_none = meeting.minutes
+    except Minutes.DoesNotExist:
+        meeting.minutes_or_none = None
     return meeting
 
 
@@ -300,29 +352,57 @@ def series_preview(
 # --- calendar layout -----------------------------------------------------------------------------------------
 
 
-def month_weeks(*, year: int, month: int, meetings: list[Meeting]) -> list[list[dict]]:
-    """Weeks (Monday first) of day cells for a month, each with the meetings starting that day (user's zone)."""
-    by_day: dict[dt.date, list[Meeting]] = {}
-    for m in meetings:
-        by_day.setdefault(timezone.localtime(m.starts_at).date(), []).append(m)
-    today = timezone.localdate()
-    weeks = []
-    for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-        weeks.append(
-            [{"day": d, "in_month": d.month == month, "today": d == today, "meetings": by_day.get(d, [])} for d in week]
+MONTH_CELL_MEETINGS = 3  # a month view's day cell lists this many meetings, then "+N more"
+WEEK_DAY_MEETINGS = 8  # a week view's day lists this many
+
+
+def meetings_by_day(*, queryset: QuerySet[Meeting], start: dt.date, end: dt.date, per_day: int) -> dict:
+    """The first ``per_day`` meetings of each day from ``start`` (inclusive) to ``end`` (exclusive), with the
+    number of meetings of each day, by their start in the user's time zone. One query, whatever the number of
+    meetings: the database numbers and counts each day's meetings (window functions) and returns only the first
+    ``per_day`` of each day. Returns {day: {"meetings": [...], "total": n}}."""
+    tz = timezone.get_current_timezone()
+    day = TruncDate("starts_at", tzinfo=tz)
+    rows = (
+        queryset.filter(starts_at__gte=_day_start(start), starts_at__lt=_day_start(end))
+        .only(*LIST_FIELDS)
+        .annotate(
+            day_rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at").asc(), F("id").asc()]),
+            day_total=Window(Count("id"), partition_by=[day]),
         )
-    return weeks
+        .filter(day_rank__lte=per_day)
+        .order_by("starts_at", "id")
+    )
+    days: dict[dt.date, dict] = {}
+    for m in rows:
+        cell = days.setdefault(timezone.localtime(m.starts_at).date(), {"meetings": [], "total": m.day_total})
+        cell["meetings"].append(m)
+    return days
 
 
-def week_days(*, monday: dt.date, meetings: list[Meeting]) -> list[dict]:
-    by_day: dict[dt.date, list[Meeting]] = {}
-    for m in meetings:
-        by_day.setdefault(timezone.localtime(m.starts_at).date(), []).append(m)
+def _cell(days: dict, d: dt.date) -> dict:
+    found = days.get(d) or {"meetings": [], "total": 0}
+    return {
+        "day": d,
+        "meetings": found["meetings"],
+        "total": found["total"],
+        "more": found["total"] - len(found["meetings"]),
+    }
+
+
+def month_weeks(*, year: int, month: int, days: dict) -> list[list[dict]]:
+    """Weeks (Monday first) of day cells for a month, each with its first meetings (``meetings_by_day``), the
+    number of meetings that day and how many are not listed (``more``)."""
     today = timezone.localdate()
     return [
-        {"day": d, "today": d == today, "meetings": by_day.get(d, [])}
-        for d in (monday + dt.timedelta(days=i) for i in range(7))
+        [_cell(days, d) | {"in_month": d.month == month, "today": d == today} for d in week]
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     ]
+
+
+def week_days(*, monday: dt.date, days: dict) -> list[dict]:
+    today = timezone.localdate()
+    return [_cell(days, d) | {"today": d == today} for d in (monday + dt.timedelta(days=i) for i in range(7))]
 
 
 # --- feeds ---------------------------------------------------------------------------------------------------

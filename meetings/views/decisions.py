@@ -33,6 +33,7 @@ from ..selectors.decisions import (
     issue_list,
     meetings_for_agenda,
     meetings_held_for_decisions,
+    meetings_offered_for_decisions,
 )
 from ..services.decisions import (
     decision_record,
@@ -66,7 +67,10 @@ def decision_create_view(request):
     initial = {"method": DecisionMethod.CONSENSUS}
     if request.GET.get("meeting", "").isdigit():
         initial["meeting"] = int(request.GET["meeting"])
-    form = DecisionRecordForm(request.POST or None, initial=initial, meetings=meetings)
+    chosen = request.POST.get("meeting", "") if request.method == "POST" else ""
+    selected = int(chosen) if chosen.isdigit() else initial.get("meeting")
+    offered = meetings_offered_for_decisions(user=request.user, selected=selected)
+    form = DecisionRecordForm(request.POST or None, initial=initial, meetings=meetings, offered=offered)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

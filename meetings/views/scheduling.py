@@ -75,6 +75,8 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 # --- calendar and list ---------------------------------------------------------------------------------------
 
+LIST_PAGE_SIZE = 50
+
 
 @require_GET
 def calendar(request):
@@ -92,54 +94,56 @@ def calendar(request):
     if view == "month":
         first = day.replace(day=1)
         grid_start = first - dt.timedelta(days=first.weekday())
-        grid_end = grid_start + dt.timedelta(days=42)
-        meetings = selectors.meetings_between(
-            user=request.user, start=_local_midnight(grid_start), end=_local_midnight(grid_end), queryset=queryset
+        days = selectors.meetings_by_day(
+            queryset=queryset,
+            start=grid_start,
+            end=grid_start + dt.timedelta(days=42),
+            per_day=selectors.MONTH_CELL_MEETINGS,
         )
         prev_month = (first - dt.timedelta(days=1)).replace(day=1)
         next_month = (first + dt.timedelta(days=32)).replace(day=1)
         context |= {
-            "weeks": selectors.month_weeks(year=first.year, month=first.month, meetings=meetings),
+            "weeks": selectors.month_weeks(year=first.year, month=first.month, days=days),
             "period_start": first,
             "prev": prev_month,
             "next": next_month,
-            "count": len(meetings),
+            "count": sum(cell["total"] for cell in days.values()),
         }
     elif view == "week":
         monday = day - dt.timedelta(days=day.weekday())
-        meetings = selectors.meetings_between(
-            user=request.user,
-            start=_local_midnight(monday),
-            end=_local_midnight(monday + dt.timedelta(days=7)),
+        days = selectors.meetings_by_day(
             queryset=queryset,
+            start=monday,
+            end=monday + dt.timedelta(days=7),
+            per_day=selectors.WEEK_DAY_MEETINGS,
         )
         context |= {
-            "days": selectors.week_days(monday=monday, meetings=meetings),
+            "days": selectors.week_days(monday=monday, days=days),
             "period_start": monday,
             "period_end": monday + dt.timedelta(days=6),
             "prev": monday - dt.timedelta(days=7),
             "next": monday + dt.timedelta(days=7),
-            "count": len(meetings),
+            "count": sum(cell["total"] for cell in days.values()),
         }
     else:
-        meetings = selectors.meetings_between(
-            user=request.user,
-            start=_local_midnight(day),
-            end=_local_midnight(day + dt.timedelta(days=31)),
-            queryset=queryset,
+        meetings = selectors.MeetingsFrom(
+            queryset.filter(starts_at__lt=_local_midnight(day + dt.timedelta(days=31))), _local_midnight(day)
         )
+        page = Paginator(meetings, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
         context |= {
-            "meetings": meetings,
+            "meetings": page.object_list,
+            "page": page,
             "period_start": day,
             "period_end": day + dt.timedelta(days=30),
             "prev": day - dt.timedelta(days=31),
             "next": day + dt.timedelta(days=31),
-            "count": len(meetings),
+            "count": page.paginator.count,
         }
     query = request.GET.copy()
-    for key in ("date", "view"):
+    for key in ("date", "view", "page"):
         query.pop(key, None)
     context["filter_query"] = query.urlencode()
+    context["page_query"] = f"view=list&date={day.isoformat()}&{context['filter_query']}"
     context["can_edit"] = has_role(request.user, Role.SECRETARIAT)
     return render(request, "meetings/scheduling/calendar.html", context)
 
@@ -149,9 +153,17 @@ def meeting_list(request):
     data = request.GET.copy()
     if not data.get("from") and not data.get("to"):
         data["from"] = timezone.localdate().isoformat()  # by default, what is coming
-    filterset = selectors.MeetingFilter(data, queryset=selectors.meeting_list(user=request.user), user=request.user)
-    queryset = filterset.qs if filterset.is_valid() else selectors.meeting_list(user=request.user).none()
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    filterset = selectors.MeetingPageFilter(data, queryset=selectors.meeting_list(user=request.user), user=request.user)
+    if filterset.is_valid():
+        start = filterset.form.cleaned_data.get("from")
+        queryset = filterset.qs
+        if start is not None:  # the coming meetings, read from the start of the day on (see MeetingsFrom)
+            queryset = selectors.MeetingsFrom(queryset, _local_midnight(start))
+        else:
+            queryset = queryset.only(*selectors.LIST_FIELDS)
+    else:
+        queryset = selectors.meeting_list(user=request.user).none()
+    page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

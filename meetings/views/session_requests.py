@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -45,7 +46,7 @@ from ..services.session_requests import (
     session_request_withdraw,
 )
 
-LIST_LIMIT = 200
+LIST_PAGE_SIZE = 50
 
 
 def _errors_to_form(form, exc: ValidationError, fallback: str | None = None) -> None:
@@ -62,15 +63,18 @@ def _errors_to_form(form, exc: ValidationError, fallback: str | None = None) -> 
 
 def request_list(request):
     filters = SessionRequestFilter(request.GET or None, queryset=session_request_list(user=request.user))
-    rows = filters.qs[:LIST_LIMIT] if filters.is_bound and filters.is_valid() else filters.queryset[:LIST_LIMIT]
-    rows = list(rows)
+    rows = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
+    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "meetings/requests/list.html",
         {
             "filter": filters,
-            "rows": rows,
-            "limit": LIST_LIMIT,
+            "rows": list(page.object_list),
+            "page": page,
+            "query": query.urlencode(),
             "may_request": request.user.role in (Role.DELEGATION, Role.CHAIR),
             "is_staff_role": request.user.role in (Role.SECRETARIAT, Role.CHAIR),
         },

@@ -23,9 +23,21 @@ def test_body_list_query_count_is_constant(auditor_client, django_assert_num_que
     for i in range(extra):
         BodyFactory(code=f"NRC(X{i})", parent=pc).areas.set(CooperationArea.objects.filter(code__in=["TER", "CM"]))
         scheduled_meeting(f"NRC(X{i})", days_ahead=3 + i)
-    with django_assert_num_queries(4):
+    # session, user, the count, a page of bodies with their meeting counts and next meetings, their areas
+    with django_assert_num_queries(5):
         response = auditor_client.get(reverse("committees:body_list"))
     assert len(response.context["bodies"]) == 17 + extra
+
+
+def test_body_list_shows_fifty_bodies_a_page_in_order_of_precedence(auditor_client):
+    pc = Body.objects.get(code="NRC-PC")
+    for i in range(40):
+        BodyFactory(code=f"NRC(X{i:02d})", parent=pc)
+    in_order = list(Body.objects.order_by("rank", "code").values_list("code", flat=True))
+    pages = [auditor_client.get(reverse("committees:body_list"), {"page": n}) for n in (1, 2)]
+    assert [b.code for page in pages for b in page.context["bodies"]] == in_order
+    assert [len(page.context["bodies"]) for page in pages] == [50, len(in_order) - 50]
+    assert "Page 2 of 2" in pages[1].content.decode()
 
 
 def test_body_list_shows_the_next_meeting_and_meeting_count(auditor_client):
@@ -173,3 +185,32 @@ def test_body_page_links_to_the_compliance_report_for_the_body_when_installed(au
     except NoReverseMatch:
         expected = None
     assert response.context["compliance_url"] == expected
+
+
+def _adopted(n: int) -> list:
+    from tests.cooperation.factories_groups import DecisionFactory, held_meeting
+
+    meeting = held_meeting("NRC-PC", days_ago=400)
+    now = timezone.now()
+    return [
+        DecisionFactory(meeting=meeting, reference=f"EST-{i:03d}", adopted_at=now - dt.timedelta(days=1 + i))
+        for i in range(n)
+    ]
+
+
+def test_set_up_form_lists_the_latest_adopted_decisions(secretariat_client):
+    from committees.views import DECISIONS_OFFERED
+
+    decisions = _adopted(DECISIONS_OFFERED + 5)
+    response = secretariat_client.get(reverse("committees:body_create"))
+    listed = [value for value, _label in response.context["form"].fields["established_by"].choices][1:]
+    assert listed == [d.pk for d in decisions[:DECISIONS_OFFERED]]
+
+
+def test_set_up_form_accepts_an_older_adopted_decision(secretariat_client):
+    oldest = _adopted(103)[-1]
+    data = {"code": "NRC(OLD)", "name_en": "Old mandate group", "kind": "expert_group", "basis": "permanent"}
+    data |= {"parent": Body.objects.get(code="NRC-PC").pk, "existed_from": "2024-01-01", "established_by": oldest.pk}
+    response = secretariat_client.post(reverse("committees:body_create"), data)
+    assert response.status_code == 302
+    assert list(Body.objects.get(code="NRC(OLD)").established_by.all()) == [oldest]

@@ -220,3 +220,57 @@ def test_decision_page_query_count_is_constant(delegation_client, delegation, dj
     with django_assert_num_queries(10):
         response = delegation_client.get(reverse("meetings:decision_detail", args=[decision.pk]))
     assert len(response.context["decision"].issues.all()) == n
+
+
+# --- the decision form lists the latest held meetings, and checks a choice against every one ----------------
+
+
+def _held(n: int, code: str = "NRC-PC") -> list:
+    return [held_meeting(code, days_ago=1 + i, title=f"H{i}") for i in range(n)]
+
+
+@pytest.mark.parametrize("n", [3, 110])
+def test_the_decision_form_lists_the_latest_held_meetings(secretariat_client, django_assert_num_queries, n):
+    from meetings.selectors.decisions import DECISION_MEETING_CHOICES
+
+    held = _held(n)
+    scheduled_meeting()
+    # session, user, the latest held meetings, the areas
+    with django_assert_num_queries(4):
+        response = secretariat_client.get(reverse("meetings:decision_create"))
+    listed = [value for value, _label in response.context["form"].fields["meeting"].choices][1:]
+    assert listed == [m.pk for m in held[:DECISION_MEETING_CHOICES]]
+
+
+def test_the_decision_form_opened_from_an_older_meeting_lists_it(secretariat_client, django_assert_num_queries):
+    held = _held(101)
+    with django_assert_num_queries(5):  # plus the older meeting
+        response = secretariat_client.get(reverse("meetings:decision_create"), {"meeting": held[-1].pk})
+    listed = [value for value, _label in response.context["form"].fields["meeting"].choices][1:]
+    assert listed == [m.pk for m in held]
+    assert response.context["form"]["meeting"].value() == held[-1].pk
+
+
+def test_a_decision_can_be_recorded_at_an_older_held_meeting(secretariat_client):
+    held = _held(101)
+    response = secretariat_client.post(
+        reverse("meetings:decision_create"),
+        {"meeting": held[-1].pk, "reference": "R-OLD", "title": "T", "text": "X", "method": "consensus"},
+    )
+    decision = JointDecision.objects.get()
+    assert response.status_code == 302
+    assert (decision.meeting_id, decision.reference) == (held[-1].pk, "R-OLD")
+
+
+def test_the_decision_form_refuses_a_meeting_not_held_and_saves_nothing(secretariat_client):
+    _held(2)
+    coming = scheduled_meeting()
+    response = secretariat_client.post(
+        reverse("meetings:decision_create"),
+        {"meeting": coming.pk, "reference": "R-1", "title": "T", "text": "X", "method": "consensus"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "meeting": ["Select a valid choice. That choice is not one of the available choices."]
+    }
+    assert JointDecision.objects.count() == 0

@@ -47,7 +47,9 @@ def test_month_view_query_count_does_not_grow(secretariat_client, amb, django_as
 def test_meeting_list_query_count_does_not_grow(auditor_client, amb, django_assert_num_queries, n):
     _many(amb, n)
     url = reverse("meetings:meeting_list") + "?from=2027-03-01&to=2027-04-30"
-    with django_assert_num_queries(8):
+    # session, user, meetings under way at the start, the count and the page of the others, then the filter
+    # form's choices: bodies, levels, areas, members
+    with django_assert_num_queries(9):
         response = auditor_client.get(url)
     assert response.status_code == 200
     assert response.context["page"].paginator.count == n
@@ -283,3 +285,112 @@ def test_paper_upload_page_refuses_a_bad_file_on_its_field(secretariat_client, a
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["file"]
     assert Paper.objects.count() == 0
+
+
+# --- bounded pages: what a page renders does not grow with the number of meetings ----------------------------
+
+
+def _day(body, day: int, n: int) -> list[Meeting]:
+    """``n`` meetings of ``body`` on ``day`` March 2027, one an hour from 08:00 (Brussels)."""
+    return [MeetingFactory(body=body, title=f"D{day}-{i}", starts_at=brussels(2027, 3, day, 8 + i)) for i in range(n)]
+
+
+def test_month_view_lists_three_meetings_a_day_then_links_to_the_rest(secretariat_client, amb):
+    # Given five meetings on 9 March and two on 10 March
+    busy = _day(amb, 9, 5)
+    quiet = _day(amb, 10, 2)
+    # when the month is shown, filtered by level
+    response = secretariat_client.get(
+        reverse("meetings:calendar"), {"view": "month", "date": "2027-03-15", "level": amb.level}
+    )
+    cells = {cell["day"]: cell for week in response.context["weeks"] for cell in week}
+    # then 9 March lists its first three meetings and says how many more there are, with a link to that day's list
+    busy_cell, quiet_cell = cells[dt.date(2027, 3, 9)], cells[dt.date(2027, 3, 10)]
+    assert [m.pk for m in busy_cell["meetings"]] == [m.pk for m in busy[:3]]
+    assert (busy_cell["total"], busy_cell["more"]) == (5, 2)
+    assert [m.pk for m in quiet_cell["meetings"]] == [m.pk for m in quiet]
+    assert (quiet_cell["total"], quiet_cell["more"]) == (2, 0)
+    assert response.context["count"] == 7
+    html = response.content.decode()
+    link = f"{reverse('meetings:meeting_list')}?from=2027-03-09&amp;to=2027-03-09&amp;level="
+    assert html.count(link) == 1
+    assert "+2 more" in html and "(5 meetings on 9 March 2027)" in html
+    for m in busy[3:]:
+        assert reverse("meetings:meeting_detail", args=[m.pk]) not in html
+
+
+def test_the_more_link_leads_to_every_meeting_of_that_day(secretariat_client, amb):
+    busy = _day(amb, 9, 5)
+    _day(amb, 10, 1)
+    response = secretariat_client.get(reverse("meetings:meeting_list"), {"from": "2027-03-09", "to": "2027-03-09"})
+    assert [m.pk for m in response.context["page"].object_list] == [m.pk for m in busy]
+
+
+def test_week_view_lists_eight_meetings_a_day_then_links_to_the_rest(secretariat_client, amb):
+    busy = _day(amb, 9, 10)
+    response = secretariat_client.get(reverse("meetings:calendar"), {"view": "week", "date": "2027-03-09"})
+    cell = next(c for c in response.context["days"] if c["day"] == dt.date(2027, 3, 9))
+    assert [m.pk for m in cell["meetings"]] == [m.pk for m in busy[:8]]
+    assert (cell["total"], cell["more"]) == (10, 2)
+    assert response.context["count"] == 10
+    assert "+2 more" in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [10, 500])
+def test_week_view_query_count_does_not_grow(secretariat_client, amb, django_assert_num_queries, n):
+    _many(amb, n)
+    with django_assert_num_queries(7):
+        response = secretariat_client.get(reverse("meetings:calendar"), {"view": "week", "date": "2027-03-03"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [10, 500])
+def test_calendar_list_view_is_paginated_with_a_constant_query_count(
+    secretariat_client, amb, django_assert_num_queries, n
+):
+    _many(amb, n)
+    # session, user, meetings under way at the start, the count, the page, then the filter form's four choices
+    with django_assert_num_queries(9):
+        response = secretariat_client.get(reverse("meetings:calendar"), {"view": "list", "date": "2027-03-01"})
+    assert len(response.context["meetings"]) == min(n, 50)
+    assert response.context["count"] == n
+
+
+def test_calendar_list_view_second_page(secretariat_client, amb):
+    _many(amb, 60)
+    response = secretariat_client.get(reverse("meetings:calendar"), {"view": "list", "date": "2027-03-01", "page": 2})
+    assert [m.title for m in response.context["meetings"]] == [f"M{i}" for i in range(50, 60)]
+    assert "Page 2 of 2" in response.content.decode()
+
+
+def test_meeting_list_from_a_day_starts_with_the_meetings_under_way(auditor_client, amb):
+    # Given a meeting that ended before 9 March, one running over midnight into it, and 55 from 9 March on
+    MeetingFactory(body=amb, title="Ended", starts_at=brussels(2027, 3, 8, 10), ends_at=brussels(2027, 3, 8, 12))
+    MeetingFactory(body=amb, title="Overnight", starts_at=brussels(2027, 3, 8, 22), ends_at=brussels(2027, 3, 9, 2))
+    _many(amb, 55, start=brussels(2027, 3, 9, 8))
+    # when the list is read from 9 March, page by page
+    first = auditor_client.get(reverse("meetings:meeting_list"), {"from": "2027-03-09"})
+    second = auditor_client.get(reverse("meetings:meeting_list"), {"from": "2027-03-09", "page": 2})
+    # then the meeting under way comes first, the pages follow each other without gap, and the ended one is left out
+    assert first.context["page"].paginator.count == 56
+    titles = [m.title for m in first.context["page"].object_list] + [m.title for m in second.context["page"]]
+    assert titles == ["Overnight", *(f"M{i}" for i in range(55))]
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_meeting_detail_query_count_does_not_grow(
+    secretariat, chair, secretariat_client, amb, django_assert_num_queries, n
+):
+    from meetings.models import AgendaItem
+
+    meeting = MeetingFactory(body=amb, starts_at=brussels(2027, 3, 9, 10), status=MeetingStatus.HELD)
+    AgendaItem.objects.bulk_create(AgendaItem(meeting=meeting, position=i + 1, title=f"Item {i}") for i in range(n))
+    Minutes.objects.create(
+        meeting=meeting, text="Text", status=MinutesStatus.APPROVED, drafted_by=secretariat, approved_by=chair
+    )
+    # session, user, the meeting with its body, venue, series and minutes, then its agenda, papers, attendance and
+    # reschedules, the body's other meetings that day, and the areas of the agenda form
+    with django_assert_num_queries(9):
+        response = secretariat_client.get(reverse("meetings:meeting_detail", args=[meeting.pk]))
+    assert response.context["minutes"].approved_by == chair
+    assert len(response.context["meeting"].agenda_items.all()) == n

@@ -223,17 +223,32 @@ def test_the_list_page_runs_a_constant_number_of_queries(
     _bulk(users, 2)
     url = reverse("meetings:request_list")
     auditor_client.get(url)  # warm the session and the translation caches
-    # session, user, filter's bodies, requests with their joins, proposed slots
-    with django_assert_num_queries(5):
+    # session, user, the count, filter's bodies, a page of requests with their joins, proposed slots
+    with django_assert_num_queries(6):
         response = auditor_client.get(url)
     assert response.content.decode().count('scope="row"') == 2
     _bulk(users, 30)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = auditor_client.get(url)
     assert response.content.decode().count('scope="row"') == 32
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = auditor_client.get(url, {"status": "convened"})
     assert response.content.decode().count('scope="row"') == 11
+
+
+@pytest.mark.django_db
+def test_the_list_page_shows_fifty_requests_a_page_newest_first(auditor_client, delegation, other_delegation):
+    _bulk({"delegation": delegation, "other_delegation": other_delegation}, 55)
+    newest_first = list(SessionRequest.objects.order_by("-submitted_at", "-pk").values_list("pk", flat=True))
+    first = auditor_client.get(reverse("meetings:request_list"), {"status": "convened"})
+    assert [r.pk for r in first.context["rows"]] == [
+        pk for pk in newest_first if SessionRequest.objects.get(pk=pk).status == "convened"
+    ]
+    pages = [auditor_client.get(reverse("meetings:request_list"), {"page": n}) for n in (1, 2)]
+    assert [r.pk for page in pages for r in page.context["rows"]] == newest_first
+    assert [len(page.context["rows"]) for page in pages] == [50, 5]
+    assert "55 requests, newest first" in pages[1].content.decode()
+    assert "Page 2 of 2" in pages[1].content.decode()
 
 
 @pytest.mark.django_db
