@@ -336,6 +336,13 @@ def test_a_rebuild_repairs_tampered_cells(stored, auditor):
     reference = _table()
     CadenceCell.objects.filter(kind="year").update(verdict="compliant", held=99)
     CadenceCell.objects.filter(kind="month", period_start=dt.date(2005, 2, 1)).delete()
+    # Then a year no longer stored whole is evaluated live
+    params = GridParams.build(date_from=dt.date(2005, 1, 1), date_to=dt.date(2005, 12, 31), granularity="month")
+    stored_content, live_content, grid = _contents(auditor, params)
+    assert stored_content == live_content
+    assert all(
+        cell.units for row in grid.rows for cell in row.cells if cell.verdict not in ("not_applicable", "coarser")
+    )
     # When the management command rebuilds them
     call_command("rebuild_cadence_cells", stdout=open("/dev/null", "w"))  # noqa: SIM115
     # Then they are what they were
