@@ -17,6 +17,10 @@ How docs/design.md ("Cadence compliance") is read here, where it leaves a choice
   (breach > at_risk > unconfirmed > pending > on_track > waived > compliant > not_applicable); a rule on a
   longer period than G is shown as "evaluated over a longer period" (choose a coarser G). The share of
   compliant periods is compliant ÷ (compliant + breach + unconfirmed) over closed periods in range.
+- Stored grid: the cells of the calendar years that are over are stored (``CadenceCell``, see ``cells.py`` for
+  why that is exact and how it is kept in step); the grid reads them and evaluates only the open year, the
+  partial years at the edges of the range and the bodies whose rules, dates or waivers changed since (live).
+  ``cadence_grid(stored=False)`` evaluates everything live; the tests compare the two.
 - The 1 April 2014 suspension is reference data: ``services.waiver_seed_reference()`` (idempotent) is run by
   ``manage.py load_reference`` and by the demo data set.
 - Flags: one per (rule, period kind, period start), unique in the database. The job raises, updates (at risk

@@ -143,7 +143,7 @@ def monthly_counts(
     return result
 
 
-def _approved_waivers(body_ids: list[int] | None) -> dict[int, list[Waiver]]:
+def approved_waivers(body_ids: list[int] | None) -> dict[int, list[Waiver]]:
     """One query: the approved waivers of each body, earliest first."""
     through = Waiver.bodies.through.objects.filter(waiver__status=WaiverStatus.APPROVED).select_related("waiver")
     if body_ids is not None:
@@ -178,16 +178,40 @@ def cadence_evaluate(
     default_kind: str = "month",
     all_bodies: bool = False,
     window: tuple[dt.datetime, dt.datetime] | None = None,
+    waivers: dict[int, list[Waiver]] | None = None,
 ) -> Evaluation:
     """Every (rule, period) verdict for ``bodies`` (rules prefetched as ``cadence_rules``) over the periods
     that lie within [first_day, last_day] (default: since the rule began) and have begun by ``at``.
 
-    Queries: waivers (1) and meeting counts (1), whatever the number of bodies and periods.
+    Queries: waivers (1, unless given) and meeting counts (1), whatever the number of bodies and periods.
     """
+    return evaluate_segments(
+        at=at,
+        bodies=bodies,
+        segments=[(body, first_day, last_day) for body in bodies],
+        default_kind=default_kind,
+        body_ids=None if all_bodies else [b.id for b in bodies],
+        windows=[window] if window else [],
+        waivers=waivers,
+    )
+
+
+def evaluate_segments(
+    *,
+    at: dt.datetime,
+    bodies: list[Body],
+    segments: list[tuple[Body, dt.date | None, dt.date | None]],
+    default_kind: str,
+    body_ids: list[int] | None,
+    windows: list[tuple[dt.datetime, dt.datetime]],
+    waivers: dict[int, list[Waiver]] | None = None,
+) -> Evaluation:
+    """``cadence_evaluate`` over several (body, first_day, last_day) segments at once (a body may have several),
+    with one count of the meetings of ``body_ids`` (None: every body) over the union of the segments' periods
+    and of ``windows``. The grid evaluates this way what its stored cells do not cover."""
     open_day = local_date(at)
-    body_ids = None if all_bodies else [b.id for b in bodies]
     plan: list[tuple[Body, CadenceRule, CalendarPeriod]] = []
-    for body in bodies:
+    for body, first_day, last_day in segments:
         for rule in body.cadence_rules.all():
             kind = rule_kind(rule, default_kind)
             start = max(rule.effective_from, body.existed_from, first_day or rule.effective_from)
@@ -198,8 +222,9 @@ def cadence_evaluate(
                 if (first_day and period.start < first_day) or (last_day and period.last_day > last_day):
                     continue
                 plan.append((body, rule, period))
-    if window:
-        window_start, window_end = window
+    if windows:
+        window_start = min(w[0] for w in windows)
+        window_end = max(w[1] for w in windows)
         if plan:
             window_start = min(window_start, *(p.starts_at for _, _, p in plan))
             window_end = max(window_end, *(p.ends_at for _, _, p in plan))
@@ -209,7 +234,8 @@ def cadence_evaluate(
     else:
         return Evaluation(at=at, bodies=bodies, units=[])
     months = monthly_counts(body_ids=body_ids, starts_at=window_start, ends_at=window_end, at=at)
-    waivers = _approved_waivers(body_ids)
+    if waivers is None:
+        waivers = approved_waivers(body_ids)
     units = []
     for body, rule, period in plan:
         counts = Counts()

@@ -166,3 +166,51 @@ class IssuedReport(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.issued_at:%Y-%m-%d %H:%M}"
+
+
+class CadenceStamp(models.Model):
+    """What the stored cells of a body were computed from: a fingerprint of its existence dates, cadence rules
+    and approved waivers, and the calendar years stored. Cells whose body's inputs no longer match are not
+    used (the grid evaluates that body live) until the hourly job rebuilds them."""
+
+    body = models.OneToOneField(
+        Body, primary_key=True, on_delete=models.CASCADE, related_name="cadence_stamp", verbose_name=_("body")
+    )
+    fingerprint = models.CharField(_("fingerprint"), max_length=32)
+    first_year = models.PositiveSmallIntegerField(_("first year stored"))
+    last_year = models.PositiveSmallIntegerField(_("last year stored"))
+    built_at = models.DateTimeField(_("built"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cadence stamp")
+        verbose_name_plural = _("cadence stamps")
+
+    def __str__(self) -> str:
+        return f"{self.body_id} {self.first_year}-{self.last_year}"
+
+
+class CadenceCell(models.Model):
+    """One cell of the compliance grid over a closed calendar year, as the live evaluation gives it: the grid
+    of granularity ``kind``, the column starting on ``period_start``. Kept in step by the meeting and waiver
+    services, repaired by the hourly cadence job, rebuilt by ``manage.py rebuild_cadence_cells``."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="+", verbose_name=_("body"))
+    kind = models.CharField(_("granularity"), max_length=16, choices=Period.choices)
+    period_start = models.DateField(_("period starts"))
+    verdict = models.CharField(_("verdict"), max_length=16)
+    held = models.PositiveSmallIntegerField(_("held"))
+    unconfirmed = models.PositiveSmallIntegerField(_("unconfirmed"))
+    required = models.PositiveSmallIntegerField(_("required"), null=True)
+    waiver = models.ForeignKey(Waiver, null=True, on_delete=models.SET_NULL, related_name="+")
+    compliant = models.PositiveSmallIntegerField(_("compliant periods"))
+    assessed = models.PositiveSmallIntegerField(_("assessed periods"))
+
+    class Meta:
+        verbose_name = _("cadence cell")
+        verbose_name_plural = _("cadence cells")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "period_start", "body"], name="cadence_cell_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body_id} {self.kind} {self.period_start}"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
@@ -16,9 +19,9 @@ from committees.selectors import bodies_visible_to
 from meetings.models import Meeting
 from meetings.selectors import meetings_visible_to
 
-from .evaluation import Counts, Evaluation, Unit, cadence_evaluate, worst
-from .models import Flag, FlagState, IssuedReport, Verdict, Waiver
-from .periods import CalendarPeriod, local_date, midnight, period_start, periods_between
+from .evaluation import Counts, Evaluation, Unit, approved_waivers, evaluate_segments, worst
+from .models import CadenceCell, CadenceStamp, Flag, FlagState, IssuedReport, Verdict, Waiver
+from .periods import MONTHS, CalendarPeriod, local_date, midnight, period_start, periods_between
 
 COMPLIANCE_STAFF = (Role.SECRETARIAT, Role.CHAIR, Role.AUDITOR)
 SYMBOLS = {
@@ -89,13 +92,21 @@ class GridParams:
         return urlencode(pairs)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
+    """One body × period cell: its verdict, the (rule, period) units inside it (evaluated live; empty when the
+    cell comes from the stored cells), what it counts and the units it accounts for in the row's share."""
+
     body: Body
     period: CalendarPeriod
     verdict: str
     units: list[Unit]
     counts: Counts
+    required: int | None = None
+    days_left: int | None = None
+    waiver: Waiver | None = None
+    compliant: int = 0
+    assessed: int = 0
 
     @property
     def symbol(self) -> str:
@@ -104,18 +115,6 @@ class Cell:
     @property
     def verdict_label(self) -> str:
         return verdict_label(self.verdict)
-
-    @property
-    def required(self) -> int | None:
-        return max((u.required for u in self.units), default=None)
-
-    @property
-    def days_left(self) -> int | None:
-        return next((u.days_left for u in self.units if u.days_left is not None), None)
-
-    @property
-    def waiver(self) -> Waiver | None:
-        return next((u.waiver for u in self.units if u.waiver), None)
 
 
 @dataclass
@@ -172,65 +171,228 @@ def _cell_verdict(inside: list[Unit], overlapping: list) -> str:
     return Verdict.NOT_APPLICABLE
 
 
-def cadence_grid(*, user, params: GridParams) -> Grid:
-    """The body × period grid. Four queries whatever the number of bodies and periods: bodies, rules,
-    approved waivers, and one aggregate of the meetings per body and month."""
+ASSESSED = (Verdict.COMPLIANT, Verdict.BREACH, Verdict.UNCONFIRMED)
+
+
+def live_cells(
+    *,
+    body: Body,
+    columns: list[CalendarPeriod],
+    index: dict[dt.date, int],
+    units: list[Unit],
+    months: dict[tuple[int, dt.date], Counts],
+    granularity: str,
+    wanted,
+) -> dict[int, Cell]:
+    """The cells ``wanted`` (column indices) of ``body`` from its evaluated units. Each unit lies inside one
+    column, or (a rule on a longer period) spans several; it counts in the share of the column it starts in."""
+    inside_of: dict[int, list[Unit]] = {}
+    spanned: set[int] = set()
+    tally: dict[int, list[int]] = {}
+    for unit in units:
+        first = index.get(period_start(unit.period.start, granularity))
+        if first is None:
+            continue
+        if unit.closed and unit.verdict in ASSESSED:
+            counted = tally.setdefault(first, [0, 0])
+            counted[0] += unit.verdict == Verdict.COMPLIANT
+            counted[1] += 1
+        if unit.period.end <= columns[first].end:
+            inside_of.setdefault(first, []).append(unit)
+        else:
+            i = first
+            while i < len(columns) and columns[i].start < unit.period.end:
+                spanned.add(i)
+                i += 1
+    cells = {}
+    for i in wanted:
+        period = columns[i]
+        inside = inside_of.get(i, [])
+        counts = Counts()
+        for month in period.months:
+            found = months.get((body.id, month))
+            if found:
+                counts += found
+        compliant, assessed = tally.get(i, (0, 0))
+        cells[i] = Cell(
+            body=body,
+            period=period,
+            verdict=_cell_verdict(inside, [True] if i in spanned else []),
+            units=inside,
+            counts=counts,
+            required=max((u.required for u in inside), default=None),
+            days_left=next((u.days_left for u in inside if u.days_left is not None), None),
+            waiver=next((u.waiver for u in inside if u.waiver), None),
+            compliant=compliant,
+            assessed=assessed,
+        )
+    return cells
+
+
+def body_fingerprint(body: Body, waivers) -> str:
+    """What a body's cells are computed from besides its meetings: its existence, its cadence rules (prefetched
+    as ``cadence_rules``) and its approved waivers. Stored cells are used only while it is unchanged."""
+    rules = sorted((r.pk, r.period, r.min_meetings, r.effective_from, r.effective_to) for r in body.cadence_rules.all())
+    inputs = (body.existed_from, body.existed_to, rules, [(w.pk, w.starts_on, w.ends_on) for w in waivers])
+    return hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
+
+
+def stored_years(columns: list[CalendarPeriod], at: dt.datetime) -> tuple[int, int] | None:
+    """The whole calendar years the columns cover that are closed at ``at``: what the stored cells may give."""
+    first, last = columns[0], columns[-1]
+    y0 = first.start.year if first.start.month == 1 else first.start.year + 1
+    y1 = last.last_day.year if last.end.month == 1 else last.last_day.year - 1
+    y1 = min(y1, local_date(at).year - 1)
+    return (y0, y1) if y0 <= y1 else None
+
+
+def _stored_cells(
+    *, bodies: list[Body], columns: list[CalendarPeriod], params: GridParams, waivers: dict[int, list[Waiver]]
+) -> dict[int, dict[int, Cell]]:
+    """Two queries (stamps, cells): the stored cells of the closed whole years in view, for the bodies whose
+    inputs still match their cells' fingerprint; {body id: {column index: cell}}. A (body, year) not stored
+    whole is left out (evaluated live)."""
+    years = stored_years(columns, params.at)
+    if years is None or not bodies:
+        return {}
+    granularity = params.granularity
+    per_year = 12 // MONTHS[granularity]
+    fingerprints = {b.id: body_fingerprint(b, waivers.get(b.id, ())) for b in bodies}
+    by_id = {b.id: b for b in bodies}
+    waiver_by_id = {w.pk: w for found in waivers.values() for w in found}
+    index = {period.start: i for i, period in enumerate(columns)}
+    # The bodies whose cells were computed from their present dates, rules and waivers, and how many cells of
+    # the range their stamp says are stored.
+    expected: dict[int, int] = {}
+    for body_id, fingerprint, first_year, last_year in CadenceStamp.objects.filter(
+        body_id__in=list(fingerprints)
+    ).values_list("body_id", "fingerprint", "first_year", "last_year"):
+        lo, hi = max(years[0], first_year), min(years[1], last_year)
+        if fingerprint == fingerprints[body_id] and lo <= hi:
+            expected[body_id] = per_year * (hi - lo + 1)
+    if not expected:
+        return {}
+    rows = CadenceCell.objects.filter(
+        kind=granularity,
+        period_start__gte=dt.date(years[0], 1, 1),
+        period_start__lte=dt.date(years[1], 12, 31),
+        body_id__in=list(expected),
+    ).values_list(
+        "body_id", "period_start", "verdict", "held", "unconfirmed", "required", "waiver_id", "compliant", "assessed"
+    )
+    kept: dict[int, dict[int, Cell]] = {body_id: {} for body_id in expected}
+    shared_counts: dict[tuple[int, int], Counts] = {}  # read only: one instance per distinct count
+    for body_id, start, verdict, held, unconfirmed, required, waiver_id, compliant, assessed in rows:
+        i = index[start]
+        counts = shared_counts.get((held, unconfirmed))
+        if counts is None:
+            counts = shared_counts[(held, unconfirmed)] = Counts(held, unconfirmed, 0)
+        kept[body_id][i] = Cell(
+            by_id[body_id],
+            columns[i],
+            verdict,
+            [],
+            counts,
+            required,
+            None,
+            waiver_by_id.get(waiver_id) if waiver_id else None,
+            compliant,
+            assessed,
+        )
+    for body_id, cells in kept.items():
+        if len(cells) != expected[body_id]:  # not as stamped (tampered with): keep the whole years only
+            per = Counter(cell.period.start.year for cell in cells.values())
+            for i in [i for i, cell in cells.items() if per[cell.period.start.year] != per_year]:
+                del cells[i]
+    return kept
+
+
+def _missing_runs(n: int, have) -> list[tuple[int, int]]:
+    """Maximal runs [lo, hi] of column indices below ``n`` not in ``have``."""
+    runs, lo = [], None
+    for i in range(n):
+        if i in have:
+            if lo is not None:
+                runs.append((lo, i - 1))
+                lo = None
+        elif lo is None:
+            lo = i
+    if lo is not None:
+        runs.append((lo, n - 1))
+    return runs
+
+
+@contextmanager
+def _without_cycle_collection():
+    """The grid allocates tens of thousands of small acyclic objects (cells, counts, units): the cyclic garbage
+    collector would walk every object of the process several times meanwhile for nothing (a quarter of the
+    grid's time). Reference counting frees them as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def cadence_grid(*, user, params: GridParams, stored: bool = True) -> Grid:
+    """The body × period grid. Whole calendar years closed at the evaluation time come from the stored cells
+    (``CadenceCell``, the same values as the live evaluation); the rest (the open year, partial years at the
+    edges, bodies whose rules, waivers or dates changed since their cells were built) is evaluated live.
+
+    Queries, whatever the number of bodies and periods: bodies, rules, approved waivers, then the stamps and the
+    stored cells (when the range holds a closed whole year) and one aggregate of the meetings per body and month (when
+    something is evaluated live). ``stored=False`` evaluates everything live (the drill-down lists units)."""
+    with _without_cycle_collection():
+        return _cadence_grid(user=user, params=params, stored=stored)
+
+
+def _cadence_grid(*, user, params: GridParams, stored: bool = True) -> Grid:
+    """The grid, evaluated (see ``cadence_grid``)."""
     columns = grid_columns(params)
     bodies = report_bodies(user=user, codes=params.body_codes)
     grid = Grid(params=params, columns=columns)
     if not columns:
         return grid
-    evaluation = cadence_evaluate(
-        at=params.at,
-        bodies=bodies,
-        first_day=columns[0].start,
-        last_day=columns[-1].last_day,
-        default_kind=params.granularity,
-        window=(columns[0].starts_at, columns[-1].ends_at),
-    )
-    grid.evaluation = evaluation
-    index = {period.start: i for i, period in enumerate(columns)}
+    waivers = approved_waivers([b.id for b in bodies])
+    kept = _stored_cells(bodies=bodies, columns=columns, params=params, waivers=waivers) if stored else {}
+    runs = {body.id: _missing_runs(len(columns), kept.get(body.id, ())) for body in bodies}
+    segments = [(b, columns[lo].start, columns[hi].last_day) for b in bodies for lo, hi in runs[b.id]]
     by_body: dict[int, list[Unit]] = {}
-    for unit in evaluation.units:
-        by_body.setdefault(unit.body_id, []).append(unit)
+    months: dict[tuple[int, dt.date], Counts] = {}
+    if segments:
+        evaluation = evaluate_segments(
+            at=params.at,
+            bodies=bodies,
+            segments=segments,
+            default_kind=params.granularity,
+            body_ids=list(dict.fromkeys(b.id for b, _first, _last in segments)),
+            windows=[(columns[lo].starts_at, columns[hi].ends_at) for b in bodies for lo, hi in runs[b.id]],
+            waivers=waivers,
+        )
+        grid.evaluation, months = evaluation, evaluation.months
+        for unit in evaluation.units:
+            by_body.setdefault(unit.body_id, []).append(unit)
+    index = {period.start: i for i, period in enumerate(columns)}
     for body in bodies:
+        cells = kept.get(body.id, {})
         units = by_body.get(body.id, [])
-        row = Row(body=body, cells=[], units=units)
-        for unit in units:
-            if unit.verdict in (Verdict.COMPLIANT, Verdict.BREACH, Verdict.UNCONFIRMED) and unit.closed:
-                row.assessed += 1
-                row.compliant += unit.verdict == Verdict.COMPLIANT
-        # Each unit lies inside one column, or (a rule on a longer period) spans several.
-        inside_of: dict[int, list[Unit]] = {}
-        spanned: set[int] = set()
-        for unit in units:
-            first = index.get(period_start(unit.period.start, params.granularity))
-            if first is None:
-                continue
-            if unit.period.end <= columns[first].end:
-                inside_of.setdefault(first, []).append(unit)
-            else:
-                i = first
-                while i < len(columns) and columns[i].start < unit.period.end:
-                    spanned.add(i)
-                    i += 1
-        for i, period in enumerate(columns):
-            inside = inside_of.get(i, [])
-            overlapping = [True] if i in spanned else []
-            counts = Counts()
-            for month in period.months:
-                found = evaluation.months.get((body.id, month))
-                if found:
-                    counts += found
-            row.cells.append(
-                Cell(
-                    body=body,
-                    period=period,
-                    verdict=_cell_verdict(inside, overlapping),
-                    units=inside,
-                    counts=counts,
-                )
+        if runs[body.id]:
+            wanted = [i for lo, hi in runs[body.id] for i in range(lo, hi + 1)]
+            cells = cells | live_cells(
+                body=body,
+                columns=columns,
+                index=index,
+                units=units,
+                months=months,
+                granularity=params.granularity,
+                wanted=wanted,
             )
+        row = Row(body=body, cells=[cells[i] for i in range(len(columns))], units=units)
+        for cell in row.cells:
+            row.compliant += cell.compliant
+            row.assessed += cell.assessed
         grid.rows.append(row)
     return grid
 
@@ -328,7 +490,7 @@ def grid_cell_detail(*, user, params: GridParams, body: Body, period: CalendarPe
         as_of=params.as_of,
         at=params.at,
     )
-    grid = cadence_grid(user=user, params=single)
+    grid = cadence_grid(user=user, params=single, stored=False)
     cell = grid.rows[0].cells[0]
     meetings = list(
         meetings_visible_to(user)

@@ -21,6 +21,7 @@ from nrc.errors import Conflict, ValidationError
 from nrc.notifications import notify
 from nrc.permissions import require_role
 
+from . import cells
 from .evaluation import COUNCIL_ESTABLISHED, FLAGGED_VERDICTS, cadence_evaluate
 from .models import (
     Flag,
@@ -132,6 +133,7 @@ def _waiver_transition(*, waiver: Waiver, to: str, acting_user, note: str = "") 
         locked.save()
         audit_record(actor=acting_user, action=f"waiver.{to}", obj=locked, before=before, after=snapshot(locked))
         if to == WaiverStatus.APPROVED:
+            cells.waiver_approved(waiver=locked)
             # Verdicts change at once; the flags follow after commit (and at the next hourly run anyway).
             transaction.on_commit(partial(_queue_flags_refresh), robust=True)
         return locked
@@ -187,6 +189,7 @@ def waiver_seed_reference(*, acting_user=None) -> int:
         decided_at=dt.datetime(2014, 4, 1, 12, tzinfo=dt.UTC),
     )
     waiver.bodies.set(bodies)
+    cells.waiver_approved(waiver=waiver)
     audit_record(
         actor=acting_user,
         action="waiver.seed",
@@ -319,6 +322,8 @@ def cadence_flags_refresh(*, at: dt.datetime | None = None) -> RefreshReport:
         audit_record(actor=None, action="flag.resolve", obj=flag, before=before, after=snapshot(flag))
         report.resolved += 1
     FlagEvent.objects.bulk_create(events)
+    # The stored grid: rebuild what changed around the services, add the year that just closed.
+    cells.cells_repair()
     if report.new_flag_ids:
         flags = Flag.objects.filter(pk__in=report.new_flag_ids).select_related("body").order_by("period_start")
         notify(
@@ -358,6 +363,14 @@ def flag_acknowledge(*, flag: Flag, note: str, acting_user) -> Flag:
     )
     audit_record(actor=acting_user, action="flag.acknowledge", obj=locked, before=before, after=snapshot(locked))
     return locked
+
+
+@transaction.atomic
+def cadence_cells_rebuild() -> int:
+    """Recompute the whole stored compliance grid (``manage.py rebuild_cadence_cells``); returns the cells
+    written. Serialised with the cadence job by the same lock."""
+    _lock_flags()
+    return cells.cells_rebuild()
 
 
 # Issued reports --------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import zoneinfo
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -62,6 +63,17 @@ PAPER_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
     "txt": ("text/plain", ()),
 }
+
+
+# Called inside the transaction of every service that creates, moves, cancels or marks held meetings, with the
+# (body id, start) of each before and after: the compliance app registers the upkeep of its stored grid here
+# (compliance/apps.py), since meetings does not import the apps below it.
+MEETINGS_WRITTEN: list[Callable[[list[tuple[int, dt.datetime]]], None]] = []
+
+
+def _meetings_written(slots: list[tuple[int, dt.datetime]]) -> None:
+    for hook in MEETINGS_WRITTEN:
+        hook(slots)
 
 
 def _council_tz() -> zoneinfo.ZoneInfo:
@@ -238,6 +250,7 @@ def meeting_create(
     meeting.full_clean(exclude=["series"])
     save_with_venue_guard(meeting)
     audit_record(actor=acting_user, action="meeting.create", obj=meeting, after=snapshot(meeting))
+    _meetings_written([(meeting.body_id, meeting.starts_at)])
     return meeting
 
 
@@ -342,6 +355,7 @@ def meeting_reschedule(
                     }
                 )
         plan.append((target, new_start, new_end))
+    previous = [(t.body_id, t.starts_at) for t, _s, _e in plan]
     for target, new_start, new_end in plan:
         before = snapshot(target)
         change = MeetingSlotChange.objects.create(
@@ -372,6 +386,7 @@ def meeting_reschedule(
             previous_ends=_fmt(change.previous_ends_at),
             reason=change.reason,
         )
+    _meetings_written(previous + [(t.body_id, t.starts_at) for t, _s, _e in plan])
     return [t for t, _s, _e in plan]
 
 
@@ -393,6 +408,7 @@ def meeting_cancel(*, meeting: Meeting, reason: str, acting_user, following: boo
         target.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
         audit_record(actor=acting_user, action="meeting.cancel", obj=target, before=before, after=snapshot(target))
         _notify_participants(target, "meeting_cancelled", reason=target.cancellation_reason)
+    _meetings_written([(t.body_id, t.starts_at) for t in targets])
     return targets
 
 
@@ -420,6 +436,7 @@ def meeting_mark_held(*, meeting: Meeting, acting_user, now: dt.datetime | None 
     _touch(meeting)
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     audit_record(actor=acting_user, action="meeting.mark_held", obj=meeting, before=before, after=snapshot(meeting))
+    _meetings_written([(meeting.body_id, meeting.starts_at)])
     return meeting
 
 
@@ -507,6 +524,7 @@ def series_create(
         obj=series,
         after=snapshot(series) | {"meeting_ids": ids, "skipped": [r["starts_at"].isoformat() for r in clashes]},
     )
+    _meetings_written([(body.pk, m.starts_at) for m in meetings])
     return series
 
 
