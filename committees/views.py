@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cooperation.forms import form_apply_errors
 from cooperation.models import CooperationArea
@@ -30,6 +30,7 @@ def _compliance_report_url(body: Body) -> str | None:
 BODY_PAGE_SIZE = 50
 
 
+@require_GET
 def body_list(request):
     page = Paginator(group_list(user=request.user), BODY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "committees/body_list.html", {"bodies": list(page.object_list), "page": page, "query": ""})

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from nrc.permissions import require_role
 
@@ -23,6 +23,7 @@ def _int(value) -> int:
     return int(value) if str(value or "").isdigit() else 0
 
 
+@require_GET
 def area_list_view(request):
     return render(request, "cooperation/area_list.html", {"areas": area_list(user=request.user)})
 

@@ -9,7 +9,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from committees.models import Role
 from committees.selectors import bodies_visible_to
@@ -47,6 +47,7 @@ from ..services.decisions import (
 PAGE_SIZE = 25
 
 
+@require_GET
 def decision_list_view(request):
     form = DecisionFilterForm(request.GET or None, bodies=bodies_visible_to(request.user).order_by("rank", "code"))
     filters = form.selector_kwargs() if form.is_valid() else {}
@@ -170,6 +171,7 @@ def _issue_raise(request, pk: int):
     return _delegation_post(request, pk, IssueRaiseForm, "issue_form", call)
 
 
+@require_GET
 def issue_list_view(request):
     status = request.GET.get("status") if request.GET.get("status") in IssueStatus.values else None
     page = Paginator(issue_list(user=request.user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))

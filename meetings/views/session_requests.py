@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.models import Role
 from nrc.permissions import require_role
@@ -61,6 +61,7 @@ def _errors_to_form(form, exc: ValidationError, fallback: str | None = None) -> 
             form.add_error(None, message)
 
 
+@require_GET
 def request_list(request):
     filters = SessionRequestFilter(request.GET or None, queryset=session_request_list(user=request.user))
     rows = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset

@@ -71,7 +71,7 @@ def a_programme(ctx) -> dict:
 
 ROWS = [
     Row("GET", "/areas/", READ),
-    Row("POST", "/areas/", READ, note="the list only reads: a POST shows the list"),
+    Row("POST", "/areas/", expect(405, anonymous=WEB_ANON), note="the list only reads"),
     Row("GET", "/areas/<slug:code>/", READ, setup=an_area),
     Row("POST", "/areas/<slug:code>/", SECRETARIAT_WRITES, setup=a_new_programme),
     Row("POST", "/areas/<slug:code>/", SECRETARIAT_WRITES, setup=a_new_item),

@@ -91,7 +91,7 @@ def an_issue_for_the_agenda(ctx) -> dict:
 ROWS = [
     # Pages
     Row("GET", "/meetings/decisions/", READ),
-    Row("POST", "/meetings/decisions/", READ, note="the list only reads: a POST shows the list"),
+    Row("POST", "/meetings/decisions/", expect(405, anonymous=WEB_ANON), note="the list only reads"),
     Row("GET", "/meetings/decisions/new/", expect(403, anonymous=WEB_ANON, secretariat=200)),
     Row("POST", "/meetings/decisions/new/", SECRETARIAT_WRITES, setup=a_new_decision),
     Row("GET", "/meetings/decisions/<int:pk>/", READ, setup=an_adopted_decision),
@@ -99,7 +99,7 @@ ROWS = [
     Row("POST", "/meetings/decisions/<int:pk>/", DELEGATIONS_WRITE, setup=a_reservation),
     Row("POST", "/meetings/decisions/<int:pk>/", DELEGATIONS_WRITE, setup=an_issue_to_raise),
     Row("GET", "/meetings/issues/", READ),
-    Row("POST", "/meetings/issues/", READ, note="the list only reads: a POST shows the list"),
+    Row("POST", "/meetings/issues/", expect(405, anonymous=WEB_ANON), note="the list only reads"),
     Row("GET", "/meetings/issues/<int:pk>/", READ, setup=an_issue),
     Row("POST", "/meetings/issues/<int:pk>/", SECRETARIAT_WRITES, setup=an_issue_to_answer),
     Row("POST", "/meetings/issues/<int:pk>/", SECRETARIAT_WRITES, setup=an_issue_for_the_agenda),

@@ -139,7 +139,7 @@ def a_body_without_the_us(ctx) -> dict:
 ROWS = [
     # Pages
     Row("GET", "/meetings/requests/", READ),
-    Row("POST", "/meetings/requests/", READ, note="the list only reads: a POST shows the list"),
+    Row("POST", "/meetings/requests/", expect(405, anonymous=WEB_ANON), note="the list only reads"),
     Row("GET", "/meetings/requests/new/", READ, note="the other roles are told who may ask"),
     Row(
         "POST",
