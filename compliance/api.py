@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from committees.models import Period, Role
 from committees.selectors import bodies_visible_to
+from nrc.api import BoundedCharField
 from nrc.permissions import RolePermission
 
 from . import services
@@ -176,8 +177,8 @@ class WaiverSerializer(serializers.ModelSerializer):
 
 class WaiverProposeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["waiver", "suspension"], default="waiver")
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    bodies = serializers.ListField(child=serializers.CharField(max_length=32), allow_empty=False)
+    title = BoundedCharField(max_length=200, required=False, allow_blank=True, default="")
+    bodies = serializers.ListField(child=BoundedCharField(max_length=32), allow_empty=False)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True, default=None)
     justification = serializers.CharField()

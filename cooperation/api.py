@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from nrc.api import YearFilter
+from nrc.api import BoundedCharField, YearFilter
 from nrc.permissions import RolePermission
 
 from .models import CooperationArea, InitialStep, WorkItemStatus, WorkProgramme, WorkProgrammeItem
@@ -45,9 +45,9 @@ class CooperationAreaSerializer(serializers.ModelSerializer):
 
 class AreaAddInputSerializer(serializers.Serializer):
     code = serializers.SlugField(max_length=16)
-    name_en = serializers.CharField(max_length=200)
-    name_fr = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    name_ru = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    name_en = BoundedCharField(max_length=200)
+    name_fr = BoundedCharField(max_length=200, required=False, default="", allow_blank=True)
+    name_ru = BoundedCharField(max_length=200, required=False, default="", allow_blank=True)
     description = serializers.CharField(required=False, default="", allow_blank=True)
     decision = serializers.CharField(help_text="Reference of the adopted joint decision that agrees the area.")
 
@@ -98,7 +98,7 @@ class WorkProgrammeInputSerializer(serializers.Serializer):
 
 
 class WorkItemInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
+    title = BoundedCharField(max_length=300)
     lead_body = serializers.CharField(
         required=False, allow_null=True, allow_blank=True, default=None, help_text="Body code; empty or null: none."
     )

@@ -133,7 +133,17 @@ def _names_nothing(form, name: str) -> bool:
     return True
 
 
-class StrictCharField(serializers.CharField):
+class BoundedCharField(serializers.CharField):
+    """Text whose ``max_length`` holds for what was sent, as the schema's ``maxLength`` says, not only for what is
+    left once the surrounding whitespace is trimmed."""
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().run_validation(data)
+
+
+class StrictCharField(BoundedCharField):
     """A text field that refuses numbers and booleans instead of turning them into text."""
 
     def to_internal_value(self, data):

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from committees.models import Body, Role
 from cooperation.models import CooperationArea
-from nrc.api import Router, filter_form_matches
+from nrc.api import BoundedCharField, Router, filter_form_matches
 from nrc.permissions import READ_ROLES, RolePermission
 
 from ..forms.decisions import DecisionFilterForm
@@ -92,8 +92,8 @@ class DecisionDetailSerializer(DecisionSerializer):
 
 class DecisionInputSerializer(serializers.Serializer):
     meeting = serializers.IntegerField()
-    reference = serializers.CharField(max_length=64)
-    title = serializers.CharField(max_length=300)
+    reference = BoundedCharField(max_length=64)
+    title = BoundedCharField(max_length=300)
     text = serializers.CharField()
     areas = serializers.SlugRelatedField(
         slug_field="code", queryset=CooperationArea.objects.all(), many=True, required=False, default=list
@@ -148,7 +148,7 @@ class IssueDetailSerializer(IssueSerializer):
 
 
 class IssueRaiseInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
+    title = BoundedCharField(max_length=300)
     description = serializers.CharField()
     member = serializers.CharField(
         required=False, help_text="ISO 3166 alpha-2 code of the member; a delegation may only give its own."

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from committees.models import Body, Member, Role
 from committees.selectors import bodies_visible_to
 from cooperation.models import CooperationArea
-from nrc.api import IntegerFilter, Router, StrictBooleanField, YearFilter
+from nrc.api import BoundedCharField, IntegerFilter, Router, StrictBooleanField, YearFilter
 from nrc.permissions import RolePermission
 
 from ..models import (
@@ -160,11 +160,11 @@ class _ScopedMixin:
 class MeetingIn(_ScopedMixin, serializers.Serializer):
     body = serializers.PrimaryKeyRelatedField(queryset=Body.objects.none())
     kind = serializers.ChoiceField(choices=MeetingKind.choices, default=MeetingKind.REGULAR)
-    title = serializers.CharField(max_length=200)
+    title = BoundedCharField(max_length=200)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all(), allow_null=True, required=False)
-    chair = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    chair = BoundedCharField(max_length=200, required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
     def __init__(self, *args, **kwargs):
@@ -173,9 +173,9 @@ class MeetingIn(_ScopedMixin, serializers.Serializer):
 
 
 class MeetingUpdateIn(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = BoundedCharField(max_length=200)
     kind = serializers.ChoiceField(choices=MeetingKind.choices)
-    chair = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    chair = BoundedCharField(max_length=200, required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     following = StrictBooleanField(default=False, help_text="Apply to the following occurrences too.")
 
@@ -196,12 +196,12 @@ class CancelIn(serializers.Serializer):
 class SeriesIn(_ScopedMixin, serializers.Serializer):
     body = serializers.PrimaryKeyRelatedField(queryset=Body.objects.none())
     kind = serializers.ChoiceField(choices=MeetingKind.choices, default=MeetingKind.REGULAR)
-    title = serializers.CharField(max_length=200)
-    rrule = serializers.CharField(max_length=500, help_text="RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=2TU;COUNT=12")
+    title = BoundedCharField(max_length=200)
+    rrule = BoundedCharField(max_length=500, help_text="RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=2TU;COUNT=12")
     starts_at = serializers.DateTimeField(help_text="Start of the first occurrence.")
     ends_at = serializers.DateTimeField(help_text="End of the first occurrence.")
     venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all(), allow_null=True, required=False)
-    chair = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    chair = BoundedCharField(max_length=200, required=False, allow_blank=True, default="")
     skip_conflicts = StrictBooleanField(default=False)
 
     def __init__(self, *args, **kwargs):
@@ -211,7 +211,7 @@ class SeriesIn(_ScopedMixin, serializers.Serializer):
 
 class AgendaItemIn(_ScopedMixin, serializers.Serializer):
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.none())
-    title = serializers.CharField(max_length=300)
+    title = BoundedCharField(max_length=300)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     area = serializers.PrimaryKeyRelatedField(
         queryset=CooperationArea.objects.all(), allow_null=True, required=False, default=None
@@ -226,7 +226,7 @@ class AgendaItemIn(_ScopedMixin, serializers.Serializer):
 
 
 class AgendaItemUpdateIn(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
+    title = BoundedCharField(max_length=300)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     area = serializers.PrimaryKeyRelatedField(
         queryset=CooperationArea.objects.all(), allow_null=True, required=False, default=None
@@ -239,8 +239,8 @@ class MoveIn(serializers.Serializer):
 
 class PaperIn(_ScopedMixin, serializers.Serializer):
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.none())
-    reference = serializers.CharField(max_length=64)
-    title = serializers.CharField(max_length=300)
+    reference = BoundedCharField(max_length=64)
+    title = BoundedCharField(max_length=300)
     file = serializers.FileField()
     # A form cannot leave a field out, only send it empty: empty means the default, and the schema says so.
     classification = serializers.ChoiceField(
@@ -267,8 +267,8 @@ class PaperIn(_ScopedMixin, serializers.Serializer):
 class AttendanceRowIn(serializers.Serializer):
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
-    representative = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    representation_level = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    representative = BoundedCharField(max_length=200, required=False, allow_blank=True, default="")
+    representation_level = BoundedCharField(max_length=120, required=False, allow_blank=True, default="")
 
 
 class AttendanceIn(serializers.Serializer):

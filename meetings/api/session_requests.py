@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from committees.models import Body, Member, Role
-from nrc.api import Router, StrictBooleanField, YearFilter
+from nrc.api import BoundedCharField, Router, StrictBooleanField, YearFilter
 from nrc.permissions import READ_ROLES, RolePermission, require_role
 
 from ..models import SessionRequest, SessionRequestStatus, Urgency, Venue
@@ -148,7 +148,7 @@ class ConveneIn(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all(), required=False, allow_null=True)
-    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    title = BoundedCharField(required=False, allow_blank=True, default="", max_length=200)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -162,7 +162,7 @@ class WithdrawIn(serializers.Serializer):
 
 class RequestPaperIn(serializers.Serializer):
     file = serializers.FileField()
-    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    title = BoundedCharField(required=False, allow_blank=True, default="", max_length=300)
 
 
 class AllowIn(serializers.Serializer):
