@@ -137,6 +137,7 @@ def discover_targets() -> list[Target]:
     from bench.targets import (
         MEETING_DETAIL_APIS,
         MEETING_DETAIL_PAGES,
+        meeting_part_urls,
         object_urls,
         parameterless_urls,
         reverse_or_none,
@@ -174,6 +175,8 @@ def discover_targets() -> list[Target]:
         url = object_urls(meeting.pk, MEETING_DETAIL_APIS)
         if url:
             targets.append(Target("meeting detail API", url, "api"))
+        for name, url in meeting_part_urls(meeting.pk):
+            targets.append(Target(name, url, "api", f"{meeting.body.code}, one meeting"))
     grid = reverse_or_none("compliance:report")
     if grid:
         targets.append(

@@ -9,7 +9,9 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 SKIP_PREFIXES = ("/admin/", "/api/schema/", "/api/docs/", "/accounts/", "/i18n/", "/static/", "/media/", "/bench/")
 # Not pages: probes, login/logout and token endpoints, downloads and feeds that stream files.
-SKIP_NAMES = {"healthz", "api-token-obtain", "api-token-revoke", "logout", "set_language"}
+SKIP_NAMES = ("healthz", "api-token-obtain", "api-token-revoke", "logout", "set_language")
+# The parts of one meeting: these lists require ?meeting= (see meeting_part_urls).
+MEETING_PART_APIS = ("agenda-item-list", "paper-list", "attendance-list")
 
 
 def _walk(patterns, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -25,7 +27,7 @@ def parameterless_urls(urlconf=None) -> list[tuple[str, str, str]]:
     """(name, path, kind) for every route without parameters; kind is "api" under /api/, else "page"."""
     out, seen = [], set()
     for route, pattern in _walk(get_resolver(urlconf).url_patterns):
-        if "<" in route or "(?P" in route or "\\" in route or pattern.name in SKIP_NAMES:
+        if "<" in route or "(?P" in route or "\\" in route or pattern.name in SKIP_NAMES + MEETING_PART_APIS:
             continue
         path = "/" + route
         if path.startswith(SKIP_PREFIXES) or path in seen:
@@ -49,6 +51,11 @@ def object_urls(pk: int, names: tuple[str, ...]) -> str | None:
         if url:
             return url
     return None
+
+
+def meeting_part_urls(pk: int) -> list[tuple[str, str]]:
+    """(name, path) of the lists of one meeting's parts (agenda items, papers, attendance)."""
+    return [(name, f"{url}?meeting={pk}") for name in MEETING_PART_APIS if (url := reverse_or_none(name))]
 
 
 MEETING_DETAIL_PAGES = ("meetings:meeting_detail", "meetings:detail")

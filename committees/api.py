@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cooperation.models import CooperationArea
+from nrc.api import BoundedCharField
 from nrc.permissions import RolePermission
 
 from .models import Basis, Body, BodyKind, CadenceRule, Member, Period
@@ -98,10 +99,10 @@ class BodyDetailSerializer(BodySerializer):
 
 
 class BodyCreateInputSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=32)
-    name_en = serializers.CharField(max_length=200)
-    name_fr = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    name_ru = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    code = BoundedCharField(max_length=32)
+    name_en = BoundedCharField(max_length=200)
+    name_fr = BoundedCharField(max_length=200, required=False, default="", allow_blank=True)
+    name_ru = BoundedCharField(max_length=200, required=False, default="", allow_blank=True)
     kind = serializers.ChoiceField(choices=BodyKind.choices, help_text="committee, working_group or expert_group")
     parent = serializers.SlugRelatedField(slug_field="code", queryset=Body.objects.all())
     basis = serializers.ChoiceField(choices=Basis.choices)
@@ -114,8 +115,8 @@ class BodyCreateInputSerializer(serializers.Serializer):
     participants = serializers.SlugRelatedField(
         slug_field="iso2", queryset=Member.objects.all(), many=True, required=False, default=list
     )
-    chair = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    co_chair = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    chair = BoundedCharField(max_length=200, required=False, default="", allow_blank=True)
+    co_chair = BoundedCharField(max_length=200, required=False, default="", allow_blank=True)
     cadence_min = serializers.IntegerField(min_value=0, max_value=50, required=False, allow_null=True, default=None)
     cadence_period = serializers.ChoiceField(choices=Period.choices, required=False, default="", allow_blank=True)
     established_by = serializers.CharField(

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from nrc.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("members", api.MemberViewSet, basename="member")
 router.register("bodies", api.BodyViewSet, basename="body")
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from committees.models import Role
+from committees.models import Period, Role
 from committees.selectors import bodies_visible_to
+from nrc.api import BoundedCharField
 from nrc.permissions import RolePermission
 
 from . import services
@@ -34,13 +36,23 @@ GRID_PARAMETERS = [
         "from", OpenApiTypes.DATE, description="First day of the range (default: 1 January two years ago)"
     ),
     OpenApiParameter("to", OpenApiTypes.DATE, description="Last day of the range (default: the as-of day)"),
-    OpenApiParameter("body", OpenApiTypes.STR, many=True, description="Body code; repeat for several"),
+    OpenApiParameter(
+        "body",
+        OpenApiTypes.STR,
+        many=True,
+        description="Code of a body the user may see (400 otherwise); repeat for several; none: every body",
+    ),
     OpenApiParameter("granularity", OpenApiTypes.STR, enum=["month", "quarter", "half_year", "year"]),
     OpenApiParameter("as_of", OpenApiTypes.DATE, description="Evaluate at the end of this day (default: now)"),
 ]
 
 
 def _form_or_400(data, user) -> GridFilterForm:
+    if isinstance(data, QueryDict):  # an empty value means "no filter" (``?body=``: every body)
+        given = data
+        data = QueryDict(mutable=True)
+        for key in given:
+            data.setlist(key, [value for value in given.getlist(key) if value != ""])
     form = GridFilterForm(data, user=user)
     if not form.is_valid():
         raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
@@ -165,8 +177,8 @@ class WaiverSerializer(serializers.ModelSerializer):
 
 class WaiverProposeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["waiver", "suspension"], default="waiver")
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    bodies = serializers.ListField(child=serializers.CharField(max_length=32), allow_empty=False)
+    title = BoundedCharField(max_length=200, required=False, allow_blank=True, default="")
+    bodies = serializers.ListField(child=BoundedCharField(max_length=32), allow_empty=False)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True, default=None)
     justification = serializers.CharField()
@@ -248,6 +260,24 @@ class VerificationSerializer(serializers.Serializer):
     differences = serializers.ListField(child=serializers.CharField())
 
 
+class IssueReportIn(serializers.Serializer):
+    """The grid's filters, as JSON (typed here; the grid's own rules, such as the range, are the form's)."""
+
+    to = serializers.DateField(required=False)
+    body = serializers.ListField(child=serializers.CharField(), required=False)
+    granularity = serializers.ChoiceField(choices=Period.choices, required=False)
+    as_of = serializers.DateField(required=False)
+
+    def get_fields(self):
+        return {"from": serializers.DateField(required=False), **super().get_fields()}
+
+    def as_query(self) -> QueryDict:
+        query = QueryDict(mutable=True)
+        for key, value in self.validated_data.items():
+            query.setlist(key, [str(v) for v in value] if isinstance(value, list) else [str(value)])
+        return query
+
+
 class IssuedReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Issued reports: issue one (POST the grid filters), list, read, verify."""
 
@@ -259,21 +289,11 @@ class IssuedReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     def get_queryset(self):
         return issued_reports_visible_to(self.request.user)
 
-    @extend_schema(
-        request=inline_serializer(
-            "IssueReportRequest",
-            {
-                "from": serializers.DateField(required=False),
-                "to": serializers.DateField(required=False),
-                "body": serializers.ListField(child=serializers.CharField(), required=False),
-                "granularity": serializers.CharField(required=False),
-                "as_of": serializers.DateField(required=False),
-            },
-        ),
-        responses={201: IssuedReportSerializer},
-    )
+    @extend_schema(request=IssueReportIn, responses={201: IssuedReportSerializer})
     def create(self, request, *args, **kwargs):
-        form = _form_or_400(request.data, request.user)
+        data = IssueReportIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        form = _form_or_400(data.as_query(), request.user)
         report = services.report_issue(params=form.params(), acting_user=request.user)
         return Response(IssuedReportSerializer(report).data, status=status.HTTP_201_CREATED)
 

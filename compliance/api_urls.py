@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from nrc.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("compliance/flags", api.FlagViewSet, basename="compliance-flag")
 router.register("compliance/waivers", api.WaiverViewSet, basename="compliance-waiver")
 router.register("compliance/reports", api.IssuedReportViewSet, basename="compliance-report")

@@ -1,12 +1,14 @@
 """API: co-operation areas (read; the secretariat adds areas by mutual agreement), work programmes and
 their items, and the progress roll-up per area and year."""
 
+import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from nrc.api import BoundedCharField, YearFilter
 from nrc.permissions import RolePermission
 
 from .models import CooperationArea, InitialStep, WorkItemStatus, WorkProgramme, WorkProgrammeItem
@@ -43,9 +45,9 @@ class CooperationAreaSerializer(serializers.ModelSerializer):
 
 class AreaAddInputSerializer(serializers.Serializer):
     code = serializers.SlugField(max_length=16)
-    name_en = serializers.CharField(max_length=200)
-    name_fr = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    name_ru = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    name_en = BoundedCharField(max_length=200)
+    name_fr = BoundedCharField(max_length=200, required=False, default="", allow_blank=True)
+    name_ru = BoundedCharField(max_length=200, required=False, default="", allow_blank=True)
     description = serializers.CharField(required=False, default="", allow_blank=True)
     decision = serializers.CharField(help_text="Reference of the adopted joint decision that agrees the area.")
 
@@ -71,7 +73,7 @@ class CooperationAreaViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
 
 
 class WorkProgrammeItemSerializer(serializers.ModelSerializer):
-    lead_body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    lead_body = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = WorkProgrammeItem
@@ -96,8 +98,10 @@ class WorkProgrammeInputSerializer(serializers.Serializer):
 
 
 class WorkItemInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
-    lead_body = serializers.CharField(required=False, allow_null=True, default=None, help_text="Body code.")
+    title = BoundedCharField(max_length=300)
+    lead_body = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, default=None, help_text="Body code; empty or null: none."
+    )
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     status = serializers.ChoiceField(choices=WorkItemStatus.choices, required=False, default=WorkItemStatus.PLANNED)
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False, default=0)
@@ -117,23 +121,26 @@ class RollupSerializer(serializers.Serializer):
     progress = serializers.IntegerField(help_text="Mean progress (%) of the items that are not cancelled.")
 
 
+class WorkProgrammeFilter(django_filters.FilterSet):
+    area = django_filters.CharFilter(field_name="area__code", help_text="Area code")
+    year = YearFilter()
+
+    class Meta:
+        model = WorkProgramme
+        fields = ["area", "year"]
+
+
 class WorkProgrammeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = WorkProgrammeSerializer
     permission_classes = [RolePermission]
-    filterset_fields = ["year"]
+    filterset_class = WorkProgrammeFilter
 
     def get_queryset(self):
-        qs = WorkProgramme.objects.select_related("area").prefetch_related(
-            "items__lead_body",
+        return (
+            WorkProgramme.objects.select_related("area")
+            .prefetch_related("items__lead_body")
+            .order_by("area__position", "year")
         )
-        area = self.request.query_params.get("area")
-        if area:
-            qs = qs.filter(area__code=area)
-        return qs.order_by("area__position", "year")
-
-    @extend_schema(parameters=[OpenApiParameter("area", str, description="Area code")])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=WorkProgrammeInputSerializer, responses={201: WorkProgrammeSerializer})
     def create(self, request, *args, **kwargs):
@@ -164,7 +171,7 @@ class WorkProgrammeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         responses={200: RollupSerializer(many=True)},
         parameters=[OpenApiParameter("area", str, description="Area code")],
     )
-    @action(detail=False, methods=["get"], pagination_class=None, filterset_fields=None, filter_backends=[])
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None, filter_backends=[])
     def rollup(self, request):
         area = None
         if request.query_params.get("area"):

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from nrc.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("areas", api.CooperationAreaViewSet, basename="area")
 router.register("work-programmes", api.WorkProgrammeViewSet, basename="work-programme")
 router.register("work-programme-items", api.WorkProgrammeItemViewSet, basename="work-programme-item")

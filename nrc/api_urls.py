@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from . import api_views
+from .api import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("tokens", api_views.ApiTokenViewSet, basename="api-token")
 router.register("audit", api_views.AuditEntryViewSet, basename="audit-entry")
 

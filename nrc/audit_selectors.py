@@ -46,6 +46,8 @@ class AuditFilter(django_filters.FilterSet):
         return queryset.filter(at__gte=_day_start(value))
 
     def filter_date_to(self, queryset, name, value):
+        if value == dt.date.max:  # no day after it: nothing is left out
+            return queryset
         return queryset.filter(at__lt=_day_start(value + dt.timedelta(days=1)))
 
 

@@ -1,11 +1,28 @@
-"""OpenAPI schema post-processing: every operation documents the errors the API really answers.
+"""OpenAPI schema generation and post-processing: every operation documents the errors the API really answers.
 
 The exception handler (``nrc.api``) turns bad input into 400 naming the field, a missing or invalid token
 into 401, a role that may not act into 403, an object outside the user's scope (or an invalid page) into 404,
 a clash into 409 and a lockout or throttle into 429. Clients and schemathesis read them from the schema.
+
+An empty filter value means "no filter" (as in the pages' filter forms): every optional query parameter of a
+read says so with ``allowEmptyValue``, except the page number and size, which must be whole numbers.
 """
 
 from __future__ import annotations
+
+from drf_spectacular import openapi
+
+
+class AutoSchema(openapi.AutoSchema):
+    """Only reads are paginated and filtered: a write that answers the list of what it changed (a meeting and the
+    following occurrences, a meeting's attendance) answers a plain array and takes no filter."""
+
+    def _get_paginator(self):
+        return super()._get_paginator() if self.method == "GET" else None
+
+    def get_filter_backends(self):
+        return super().get_filter_backends() if self.method == "GET" else []
+
 
 ERROR_SCHEMA_NAME = "Error"
 ERROR_SCHEMA = {
@@ -23,6 +40,7 @@ ERRORS = {
 }
 WRITE_ERRORS = {"409": "The change clashes with existing data or the object's state."}
 WRITE_METHODS = {"post", "put", "patch", "delete"}
+NOT_FILTERS = {"page", "page_size"}
 
 
 def add_error_responses(result, generator, request, public):
@@ -33,6 +51,14 @@ def add_error_responses(result, generator, request, public):
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            if method == "get":
+                for parameter in operation.get("parameters", []):
+                    if (
+                        parameter["in"] == "query"
+                        and not parameter.get("required")
+                        and parameter["name"] not in NOT_FILTERS
+                    ):
+                        parameter["allowEmptyValue"] = True
             errors = dict(ERRORS)
             if method in WRITE_METHODS:
                 errors.update(WRITE_ERRORS)

@@ -7,10 +7,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from committees.models import Body, Role
 from cooperation.models import CooperationArea
+from nrc.api import BoundedCharField, Router, filter_form_matches
 from nrc.permissions import READ_ROLES, RolePermission
 
 from ..forms.decisions import DecisionFilterForm
@@ -92,8 +92,8 @@ class DecisionDetailSerializer(DecisionSerializer):
 
 class DecisionInputSerializer(serializers.Serializer):
     meeting = serializers.IntegerField()
-    reference = serializers.CharField(max_length=64)
-    title = serializers.CharField(max_length=300)
+    reference = BoundedCharField(max_length=64)
+    title = BoundedCharField(max_length=300)
     text = serializers.CharField()
     areas = serializers.SlugRelatedField(
         slug_field="code", queryset=CooperationArea.objects.all(), many=True, required=False, default=list
@@ -148,7 +148,7 @@ class IssueDetailSerializer(IssueSerializer):
 
 
 class IssueRaiseInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
+    title = BoundedCharField(max_length=300)
     description = serializers.CharField()
     member = serializers.CharField(
         required=False, help_text="ISO 3166 alpha-2 code of the member; a delegation may only give its own."
@@ -191,15 +191,14 @@ class DelegationActionsMixin:
 
 
 class DecisionViewSet(DelegationActionsMixin, viewsets.ReadOnlyModelViewSet):
-    lookup_value_regex = r"[0-9]+"  # a malformed id is a 404, not a database error
     serializer_class = DecisionSerializer
     permission_classes = [RolePermission]
     filter_backends: list = []
 
     def get_queryset(self):
         form = DecisionFilterForm(self.request.query_params)
-        if not form.is_valid():
-            raise serializers.ValidationError(form.errors)
+        if not filter_form_matches(form):  # a body id or an area code that names nothing: no decision
+            return JointDecision.objects.none()
         return decision_list(user=self.request.user, **form.selector_kwargs())
 
     def get_serializer_class(self):
@@ -210,7 +209,9 @@ class DecisionViewSet(DelegationActionsMixin, viewsets.ReadOnlyModelViewSet):
             OpenApiParameter("q", str, description="Full-text search over decisions, agenda items and minutes"),
             OpenApiParameter("area", str, description="Co-operation area code"),
             OpenApiParameter("body", int, description="Body id"),
-            OpenApiParameter("year", int, description="Year of the meeting"),
+            OpenApiParameter(
+                "year", {"type": "integer", "minimum": 2002, "maximum": 2100}, description="Year of the meeting"
+            ),
             OpenApiParameter("status", str, enum=DecisionStatus.values),
         ]
     )
@@ -280,8 +281,6 @@ class DecisionViewSet(DelegationActionsMixin, viewsets.ReadOnlyModelViewSet):
 class IssueViewSet(viewsets.ReadOnlyModelViewSet):
     """Every delegation sees every implementation issue."""
 
-    lookup_value_regex = r"[0-9]+"  # a malformed id is a 404, not a database error
-
     serializer_class = IssueSerializer
     permission_classes = [RolePermission]
     filter_backends: list = []
@@ -335,7 +334,7 @@ class IssueViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(AgendaItemOutputSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
-router = SimpleRouter()
+router = Router()
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("implementation-issues", IssueViewSet, basename="implementation-issue")
 

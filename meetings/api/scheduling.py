@@ -4,17 +4,19 @@ returns the result."""
 
 from __future__ import annotations
 
+import django_filters
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from committees.models import Body, Member, Role
 from committees.selectors import bodies_visible_to
 from cooperation.models import CooperationArea
+from nrc.api import BoundedCharField, IntegerFilter, Router, StrictBooleanField, YearFilter
 from nrc.permissions import RolePermission
 
 from ..models import (
@@ -39,7 +41,7 @@ from ..services import scheduling as services
 
 class MeetingOut(serializers.ModelSerializer):
     body_code = serializers.CharField(source="body.code", read_only=True)
-    venue_name = serializers.CharField(source="venue.name", read_only=True, default=None)
+    venue_name = serializers.CharField(source="venue.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Meeting
@@ -94,7 +96,7 @@ class OccurrenceOut(serializers.Serializer):
 
 
 class AgendaItemOut(serializers.ModelSerializer):
-    area_code = serializers.CharField(source="area.code", read_only=True, default=None)
+    area_code = serializers.CharField(source="area.code", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = AgendaItem
@@ -158,11 +160,11 @@ class _ScopedMixin:
 class MeetingIn(_ScopedMixin, serializers.Serializer):
     body = serializers.PrimaryKeyRelatedField(queryset=Body.objects.none())
     kind = serializers.ChoiceField(choices=MeetingKind.choices, default=MeetingKind.REGULAR)
-    title = serializers.CharField(max_length=200)
+    title = BoundedCharField(max_length=200)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all(), allow_null=True, required=False)
-    chair = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    chair = BoundedCharField(max_length=200, required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
     def __init__(self, *args, **kwargs):
@@ -171,11 +173,11 @@ class MeetingIn(_ScopedMixin, serializers.Serializer):
 
 
 class MeetingUpdateIn(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = BoundedCharField(max_length=200)
     kind = serializers.ChoiceField(choices=MeetingKind.choices)
-    chair = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    chair = BoundedCharField(max_length=200, required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
-    following = serializers.BooleanField(default=False, help_text="Apply to the following occurrences too.")
+    following = StrictBooleanField(default=False, help_text="Apply to the following occurrences too.")
 
 
 class RescheduleIn(serializers.Serializer):
@@ -183,24 +185,24 @@ class RescheduleIn(serializers.Serializer):
     ends_at = serializers.DateTimeField()
     venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all(), allow_null=True, required=False)
     reason = serializers.CharField()
-    following = serializers.BooleanField(default=False)
+    following = StrictBooleanField(default=False)
 
 
 class CancelIn(serializers.Serializer):
     reason = serializers.CharField()
-    following = serializers.BooleanField(default=False)
+    following = StrictBooleanField(default=False)
 
 
 class SeriesIn(_ScopedMixin, serializers.Serializer):
     body = serializers.PrimaryKeyRelatedField(queryset=Body.objects.none())
     kind = serializers.ChoiceField(choices=MeetingKind.choices, default=MeetingKind.REGULAR)
-    title = serializers.CharField(max_length=200)
-    rrule = serializers.CharField(max_length=500, help_text="RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=2TU;COUNT=12")
+    title = BoundedCharField(max_length=200)
+    rrule = BoundedCharField(max_length=500, help_text="RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=2TU;COUNT=12")
     starts_at = serializers.DateTimeField(help_text="Start of the first occurrence.")
     ends_at = serializers.DateTimeField(help_text="End of the first occurrence.")
     venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all(), allow_null=True, required=False)
-    chair = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    skip_conflicts = serializers.BooleanField(default=False)
+    chair = BoundedCharField(max_length=200, required=False, allow_blank=True, default="")
+    skip_conflicts = StrictBooleanField(default=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,7 +211,7 @@ class SeriesIn(_ScopedMixin, serializers.Serializer):
 
 class AgendaItemIn(_ScopedMixin, serializers.Serializer):
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.none())
-    title = serializers.CharField(max_length=300)
+    title = BoundedCharField(max_length=300)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     area = serializers.PrimaryKeyRelatedField(
         queryset=CooperationArea.objects.all(), allow_null=True, required=False, default=None
@@ -224,7 +226,7 @@ class AgendaItemIn(_ScopedMixin, serializers.Serializer):
 
 
 class AgendaItemUpdateIn(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
+    title = BoundedCharField(max_length=300)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     area = serializers.PrimaryKeyRelatedField(
         queryset=CooperationArea.objects.all(), allow_null=True, required=False, default=None
@@ -237,22 +239,36 @@ class MoveIn(serializers.Serializer):
 
 class PaperIn(_ScopedMixin, serializers.Serializer):
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.none())
-    reference = serializers.CharField(max_length=64)
-    title = serializers.CharField(max_length=300)
+    reference = BoundedCharField(max_length=64)
+    title = BoundedCharField(max_length=300)
     file = serializers.FileField()
-    classification = serializers.ChoiceField(choices=Classification.choices, default=Classification.UNCLASSIFIED)
-    language = serializers.ChoiceField(choices=PaperLanguage.choices, default=PaperLanguage.EN)
+    # A form cannot leave a field out, only send it empty: empty means the default, and the schema says so.
+    classification = serializers.ChoiceField(
+        choices=Classification.choices,
+        default=Classification.UNCLASSIFIED,
+        allow_blank=True,
+        help_text="Empty: NATO UNCLASSIFIED.",
+    )
+    language = serializers.ChoiceField(
+        choices=PaperLanguage.choices, default=PaperLanguage.EN, allow_blank=True, help_text="Empty: en."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.scoped()
 
+    def validate_classification(self, value):
+        return value or Classification.UNCLASSIFIED
+
+    def validate_language(self, value):
+        return value or PaperLanguage.EN
+
 
 class AttendanceRowIn(serializers.Serializer):
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
-    representative = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    representation_level = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    representative = BoundedCharField(max_length=200, required=False, allow_blank=True, default="")
+    representation_level = BoundedCharField(max_length=120, required=False, allow_blank=True, default="")
 
 
 class AttendanceIn(serializers.Serializer):
@@ -273,9 +289,43 @@ def _valid(serializer_class, request, current: dict | None = None):
 
 # --- endpoints -------------------------------------------------------------------------------------------------
 
+
+class MeetingPartsFilter(django_filters.FilterSet):
+    """The parts of one meeting: ``meeting`` is required, so that a list never counts or sorts the whole table
+    (hundreds of thousands of agenda items, millions of attendance rows over 25 years)."""
+
+    meeting = IntegerFilter(field_name="meeting_id", required=True, help_text="The meeting (required).")
+
+
+class AgendaItemFilter(MeetingPartsFilter):
+    class Meta:
+        model = AgendaItem
+        fields = ["meeting"]
+
+
+class PaperFilter(MeetingPartsFilter):
+    body = IntegerFilter(field_name="body_id", help_text="The issuing body.")
+    year = YearFilter(help_text="The year of the paper.")
+    classification = django_filters.ChoiceFilter(choices=Classification.choices)
+    language = django_filters.ChoiceFilter(choices=PaperLanguage.choices)
+
+    class Meta:
+        model = Paper
+        fields = ["meeting", "body", "year", "classification", "language"]
+
+
+class AttendanceFilter(MeetingPartsFilter):
+    member = IntegerFilter(field_name="member_id", help_text="The member.")
+    status = django_filters.ChoiceFilter(choices=AttendanceStatus.choices)
+
+    class Meta:
+        model = Attendance
+        fields = ["meeting", "member", "status"]
+
+
 MEETING_FILTERS = [
-    OpenApiParameter("from", str, description="Meetings ending on or after this date (YYYY-MM-DD)."),
-    OpenApiParameter("to", str, description="Meetings starting on or before this date (YYYY-MM-DD)."),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="Meetings ending on or after this date (YYYY-MM-DD)."),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Meetings starting on or before this date (YYYY-MM-DD)."),
 ]
 
 
@@ -383,7 +433,7 @@ class AgendaItemViewSet(
 ):
     serializer_class = AgendaItemOut
     permission_classes = [RolePermission]
-    filterset_fields = ["meeting"]
+    filterset_class = AgendaItemFilter
 
     def get_queryset(self):
         return selectors.agenda_items_visible_to(self.request.user).order_by("meeting_id", "position")
@@ -414,11 +464,11 @@ class AgendaItemViewSet(
 class PaperViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     serializer_class = PaperOut
     permission_classes = [RolePermission]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-    filterset_fields = ["meeting", "body", "year", "classification", "language"]
+    parser_classes = [MultiPartParser, FormParser]  # an upload
+    filterset_class = PaperFilter
 
     def get_queryset(self):
-        return selectors.papers_visible_to(self.request.user).order_by("-year", "reference")
+        return selectors.papers_visible_to(self.request.user).order_by("-year", "reference", "id")
 
     @extend_schema(request={"multipart/form-data": PaperIn}, responses={201: PaperOut})
     def create(self, request):
@@ -431,17 +481,17 @@ class PaperViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
 
 
 class AttendanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Attendance rows; record them with POST /meetings/{id}/attendance/."""
+    """A meeting's attendance rows, by member id; record them with POST /meetings/{id}/attendance/."""
 
     serializer_class = AttendanceOut
     permission_classes = [RolePermission]
-    filterset_fields = ["meeting", "member", "status"]
+    filterset_class = AttendanceFilter
 
     def get_queryset(self):
-        return selectors.attendance_visible_to(self.request.user).order_by("meeting_id", "member__name_en")
+        return selectors.attendance_visible_to(self.request.user).order_by("meeting_id", "member_id")
 
 
-router = SimpleRouter()
+router = Router()
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("series", SeriesViewSet, basename="series")
 router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")

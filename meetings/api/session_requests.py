@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from committees.models import Body, Member, Role
+from nrc.api import BoundedCharField, Router, StrictBooleanField, YearFilter
 from nrc.permissions import READ_ROLES, RolePermission, require_role
 
 from ..models import SessionRequest, SessionRequestStatus, Urgency, Venue
@@ -148,7 +148,7 @@ class ConveneIn(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all(), required=False, allow_null=True)
-    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    title = BoundedCharField(required=False, allow_blank=True, default="", max_length=200)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -162,11 +162,11 @@ class WithdrawIn(serializers.Serializer):
 
 class RequestPaperIn(serializers.Serializer):
     file = serializers.FileField()
-    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    title = BoundedCharField(required=False, allow_blank=True, default="", max_length=300)
 
 
 class AllowIn(serializers.Serializer):
-    allows_extraordinary = serializers.BooleanField()
+    allows_extraordinary = StrictBooleanField()
 
 
 class ExtraordinaryBodyOut(serializers.Serializer):
@@ -182,7 +182,7 @@ class ExtraordinaryBodyOut(serializers.Serializer):
 class SessionRequestFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=SessionRequestStatus.choices)
     body = django_filters.CharFilter(field_name="body__code", label="Body code")
-    year = django_filters.NumberFilter(field_name="submitted_at", lookup_expr="year", label="Year submitted")
+    year = YearFilter(field_name="submitted_at", lookup_expr="year", label="Year submitted")
 
     class Meta:
         model = SessionRequest
@@ -199,7 +199,6 @@ class SessionRequestViewSet(viewsets.ReadOnlyModelViewSet):
     write_roles = (Role.DELEGATION, Role.CHAIR, Role.SECRETARIAT)
     serializer_class = SessionRequestOut
     filterset_class = SessionRequestFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
     queryset = SessionRequest.objects.none()  # for the schema; get_queryset scopes to the user
 
     def get_queryset(self):
@@ -332,7 +331,7 @@ class ExtraordinaryBodyViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(ExtraordinaryBodyOut(updated).data)
 
 
-router = SimpleRouter()
+router = Router()
 router.register("session-requests", SessionRequestViewSet, basename="session-request")
 router.register("extraordinary-bodies", ExtraordinaryBodyViewSet, basename="extraordinary-body")
 

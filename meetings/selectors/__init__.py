@@ -20,6 +20,18 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     return Meeting.objects.all()
 
 
+def of_visible_meetings(queryset: QuerySet, user) -> QuerySet:
+    """Rows that belong to a meeting (agenda items, papers, attendance) of a meeting the user may see. The roles
+    that see every meeting get no ``meeting_id IN (SELECT ...)`` semi-join, only "belongs to a meeting"."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.role == Role.DELEGATION:
+        return queryset.filter(meeting__in=meetings_visible_to(user).values("pk"))
+    if queryset.model._meta.get_field("meeting").null:  # a paper of a session request belongs to no meeting
+        return queryset.filter(meeting__isnull=False)
+    return queryset
+
+
 def meetings_upcoming(*, user, limit: int = 10) -> list[Meeting]:
     return list(meetings_visible_to(user).upcoming(timezone.now()).select_related("body", "venue")[:limit])
 

@@ -39,7 +39,7 @@ from ..models import (
     Paper,
     Venue,
 )
-from . import meetings_visible_to
+from . import meetings_visible_to, of_visible_meetings
 
 
 def _tz() -> zoneinfo.ZoneInfo:
@@ -110,6 +110,8 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.filter(ends_at__gt=_day_start(value))
 
     def filter_to(self, queryset, name, value):
+        if value == dt.date.max:  # no day after it: nothing is left out
+            return queryset
         return queryset.filter(starts_at__lt=_day_start(value + dt.timedelta(days=1)))
 
 
@@ -238,15 +240,15 @@ def series_list(*, user) -> QuerySet[MeetingSeries]:
 
 
 def papers_visible_to(user) -> QuerySet[Paper]:
-    return Paper.objects.filter(meeting__in=meetings_visible_to(user).values("pk")).select_related("body", "meeting")
+    return of_visible_meetings(Paper.objects.select_related("body", "meeting"), user)
 
 
 def agenda_items_visible_to(user) -> QuerySet[AgendaItem]:
-    return AgendaItem.objects.filter(meeting__in=meetings_visible_to(user).values("pk")).select_related("area")
+    return of_visible_meetings(AgendaItem.objects.select_related("area"), user)
 
 
 def attendance_visible_to(user) -> QuerySet[Attendance]:
-    return Attendance.objects.filter(meeting__in=meetings_visible_to(user).values("pk")).select_related("member")
+    return of_visible_meetings(Attendance.objects.select_related("member"), user)
 
 
 # --- series -------------------------------------------------------------------------------------------------

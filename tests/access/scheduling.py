@@ -360,7 +360,7 @@ ROWS = [
         setup=a_series,
     ),
     # API: agenda items, papers, attendance
-    Row("GET", "/api/v1/agenda-items/", READ_API),
+    Row("GET", "/api/v1/agenda-items/", READ_API, setup=a_meeting, sample="/api/v1/agenda-items/?meeting={id}"),
     Row("GET", "/api/v1/agenda-items/{id}/", READ_API, setup=an_agenda_item),
     Row(
         "POST",
@@ -376,15 +376,15 @@ ROWS = [
         expect(403, anonymous=API_ANON, secretariat=200),
         setup=an_agenda_item,
     ),
-    Row("GET", "/api/v1/papers/", READ_API),
+    Row("GET", "/api/v1/papers/", READ_API, setup=a_meeting, sample="/api/v1/papers/?meeting={id}"),
     Row("GET", "/api/v1/papers/{id}/", READ_API, setup=a_paper),
     Row(
         "POST",
         "/api/v1/papers/",
-        expect(403, anonymous=API_ANON, secretariat=400),
+        expect(403, anonymous=API_ANON, secretariat=415),
         setup=a_new_agenda_item,
-        note="without a file (the matrix posts JSON): 400 for the secretariat, refused for the others",
+        note="an upload takes multipart/form-data (the matrix posts JSON): 415 for the secretariat, refused for others",
     ),
     Row("DELETE", "/api/v1/papers/{id}/", expect(403, anonymous=API_ANON, secretariat=204), setup=a_paper),
-    Row("GET", "/api/v1/attendance/", READ_API),
+    Row("GET", "/api/v1/attendance/", READ_API, setup=a_meeting, sample="/api/v1/attendance/?meeting={id}"),
 ]

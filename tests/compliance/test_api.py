@@ -213,3 +213,29 @@ def test_compliance_api_lists_take_constant_queries(api_client, auditor, body, p
         response = api_client.get(path)
     assert response.json()["count"] >= 4
     assert len(small) == len(large) == expected, [q["sql"][:60] for q in large]
+
+
+def test_empty_grid_filters_mean_no_filter(api_client, auditor, body):
+    api_client.force_authenticate(auditor)
+    plain = api_client.get(GRID, {"as_of": "2006-01-01"}).json()
+    empty = api_client.get(GRID, {"as_of": "2006-01-01", "from": "", "to": "", "body": "", "granularity": ""}).json()
+    assert (empty["columns"], empty["rows"]) == (plain["columns"], plain["rows"])
+    assert [row["body"] for row in empty["rows"]] == [row["body"] for row in plain["rows"]] != []
+
+
+@pytest.mark.parametrize(
+    ("data", "fields"),
+    [
+        ({"granularity": "0"}, ["granularity"]),
+        ({"as_of": [None, None]}, ["as_of"]),
+        ({"from": 20040101}, ["from"]),
+        ({"body": "NRC(TEST)"}, ["body"]),
+    ],
+)
+def test_issuing_a_report_with_input_of_the_wrong_type_is_a_400_and_issues_nothing(
+    api_client, auditor, body, data, fields
+):
+    api_client.force_authenticate(auditor)
+    response = api_client.post("/api/v1/compliance/reports/", data, format="json")
+    assert (response.status_code, list(response.json())) == (400, fields)
+    assert IssuedReport.objects.count() == 0

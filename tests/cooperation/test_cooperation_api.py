@@ -64,3 +64,23 @@ def test_work_programme_list_query_count_is_constant(api_client, auditor, django
     with django_assert_num_queries(3):
         response = api_client.get("/api/v1/work-programmes/", {"area": "CM"})
     assert response.json()["count"] == WorkProgramme.objects.count() == n
+
+
+@pytest.mark.parametrize("year", ["0.5", "1990"])
+def test_a_year_that_is_not_one_of_the_council_s_is_a_400(api_client, auditor, year):
+    api_client.force_authenticate(auditor)
+    response = api_client.get("/api/v1/work-programmes/", {"year": year})
+    assert (response.status_code, list(response.json())) == (400, ["year"])
+
+
+def test_an_item_without_a_lead_body_says_null_as_the_schema_does(api_client, secretariat):
+    programme = programme_with_items("CM", 2004, [])
+    api_client.force_authenticate(secretariat)
+    for lead_body in ("", None):
+        response = api_client.post(
+            f"/api/v1/work-programmes/{programme.pk}/items/", {"title": "Glossary", "lead_body": lead_body}
+        )
+        assert (response.status_code, response.json()["lead_body"]) == (201, None)
+    assert api_client.get(f"/api/v1/work-programmes/{programme.pk}/").json()["items"][0]["lead_body"] is None
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    assert schema["components"]["schemas"]["WorkProgrammeItem"]["properties"]["lead_body"]["nullable"] is True

@@ -178,3 +178,27 @@ def test_bad_filter_is_a_400(api_client, auditor):
     response = api_client.get("/api/v1/decisions/", {"year": "abc"})
     assert response.status_code == 400
     assert list(response.json()) == ["year"]
+
+
+def test_a_body_or_area_that_names_nothing_lists_no_decision(api_client, auditor):
+    DecisionFactory()
+    api_client.force_authenticate(auditor)
+    assert api_client.get("/api/v1/decisions/").json()["count"] == 1
+    for query in ({"body": 0}, {"area": "NOPE"}, {"body": 0, "area": "TER"}):
+        response = api_client.get("/api/v1/decisions/", query)
+        assert (response.status_code, response.json()["count"]) == (200, 0)
+
+
+def test_a_year_outside_the_council_s_life_is_a_400_and_the_schema_says_so(api_client, auditor):
+    api_client.force_authenticate(auditor)
+    response = api_client.get("/api/v1/decisions/", {"year": 1990})
+    assert (response.status_code, list(response.json())) == (400, ["year"])
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    [year] = [p for p in schema["paths"]["/api/v1/decisions/"]["get"]["parameters"] if p["name"] == "year"]
+    assert year["schema"] == {"type": "integer", "minimum": 2002, "maximum": 2100}
+
+
+def test_a_malformed_decision_or_issue_id_is_a_404(api_client, auditor):
+    api_client.force_authenticate(auditor)
+    for path in ("/api/v1/decisions/null,null/", "/api/v1/implementation-issues/null,null/"):
+        assert api_client.get(path).status_code == 404

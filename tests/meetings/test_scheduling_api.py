@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from committees.models import Member
 from meetings.models import AgendaItem, Attendance, Meeting, MeetingSeries, MeetingStatus, Paper
-from tests.factories import BodyFactory, MeetingFactory, brussels
+from tests.factories import BodyFactory, MeetingFactory, UserFactory, brussels
 
 from . import scheduling_fixtures
 from .scheduling_fixtures import pdf_upload
@@ -268,3 +268,144 @@ def test_partial_update_keeps_what_is_not_sent(as_secretariat, amb):
     assert response.status_code == 200
     meeting.refresh_from_db()
     assert (meeting.title, meeting.chair, meeting.sequence) == ("New", "SG", 1)
+
+
+# --- the parts of a meeting: agenda items, papers, attendance ----------------------------------------------------
+
+PARTS = ["/api/v1/agenda-items/", "/api/v1/papers/", "/api/v1/attendance/"]
+
+
+def _meeting_with_parts(amb, n: int, *, title: str = "Ambassadors") -> Meeting:
+    """A held meeting with ``n`` agenda items, papers and attendance rows."""
+    meeting = MeetingFactory(body=amb, title=title, starts_at=brussels(2026, 3, 9, 10))
+    members = list(Member.objects.order_by("pk")[:n])
+    AgendaItem.objects.bulk_create(
+        [AgendaItem(meeting=meeting, position=i + 1, title=f"Item {i + 1}") for i in range(n)]
+    )
+    Attendance.objects.bulk_create(
+        [Attendance(meeting=meeting, member=member, status="present") for member in reversed(members)]
+    )
+    uploader = UserFactory()
+    Paper.objects.bulk_create(
+        [
+            Paper(body=amb, year=2026, reference=f"{title}-{i}", title="P", meeting=meeting, uploaded_by=uploader)
+            for i in range(n)
+        ]
+    )
+    return meeting
+
+
+@pytest.mark.parametrize("path", PARTS)
+@pytest.mark.parametrize("query", [{}, {"meeting": ""}])
+def test_the_parts_of_a_meeting_are_listed_for_one_meeting_only(as_secretariat, path, query):
+    response = as_secretariat.get(path, query)
+    assert (response.status_code, response.json()) == (400, {"meeting": ["This field is required."]})
+
+
+@pytest.mark.parametrize("path", PARTS)
+def test_a_meeting_id_that_names_nothing_lists_nothing_and_one_that_is_not_a_number_is_a_400(as_secretariat, path):
+    assert as_secretariat.get(path, {"meeting": 0}).json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
+    response = as_secretariat.get(path, {"meeting": "abc"})
+    assert (response.status_code, response.json()) == (400, {"meeting": ["Enter a whole number."]})
+
+
+@pytest.mark.parametrize("path", PARTS)
+def test_a_hidden_meeting_lists_nothing_as_if_it_did_not_exist(api_client, other_delegation, reference, path):
+    closed = BodyFactory()
+    closed.participants.add(Member.objects.get(iso2="US"))
+    meeting = _meeting_with_parts(closed, 3)
+    api_client.force_authenticate(other_delegation)
+    assert api_client.get(path, {"meeting": meeting.pk}).json()["count"] == 0
+
+
+@pytest.mark.parametrize("n", [1, 30])
+@pytest.mark.parametrize("path", PARTS)
+@pytest.mark.parametrize("role", ["secretariat", "delegation"])
+def test_the_parts_of_a_meeting_take_two_queries_whatever_their_number(
+    api_client, amb, request, django_assert_num_queries, path, role, n
+):
+    """The count and the page of one meeting's rows (a delegation's scope is a semi-join in the same queries),
+    whatever the number of rows and of other meetings."""
+    meeting = _meeting_with_parts(amb, n)
+    _meeting_with_parts(amb, 5, title="Other")
+    api_client.force_authenticate(request.getfixturevalue(role))
+    with django_assert_num_queries(2):
+        response = api_client.get(path, {"meeting": meeting.pk})
+    assert response.json()["count"] == n
+
+
+def test_attendance_is_listed_by_member_id_and_agenda_items_by_position(as_secretariat, amb):
+    meeting = _meeting_with_parts(amb, 3)
+    attendance = as_secretariat.get("/api/v1/attendance/", {"meeting": meeting.pk}).json()["results"]
+    assert [row["member"] for row in attendance] == sorted(row["member"] for row in attendance)
+    items = as_secretariat.get("/api/v1/agenda-items/", {"meeting": meeting.pk}).json()["results"]
+    assert [item["title"] for item in items] == ["Item 1", "Item 2", "Item 3"]
+
+
+def test_one_part_is_read_by_its_id_without_the_list_s_filters(as_secretariat, amb):
+    item = _meeting_with_parts(amb, 1).agenda_items.get()
+    response = as_secretariat.get(f"/api/v1/agenda-items/{item.pk}/")
+    assert (response.status_code, response.json()["title"], response.json()["area_code"]) == (200, "Item 1", None)
+
+
+@pytest.mark.parametrize(("query", "field"), [({"year": "0.5"}, "year"), ({"year": "1999"}, "year")])
+def test_papers_refuse_a_year_that_is_not_one(as_secretariat, amb, query, field):
+    meeting = _meeting_with_parts(amb, 1)
+    response = as_secretariat.get("/api/v1/papers/", {"meeting": meeting.pk, **query})
+    assert (response.status_code, list(response.json())) == (400, [field])
+
+
+# --- meeting filters -----------------------------------------------------------------------------------------
+
+
+def test_empty_meeting_filters_mean_no_filter_and_unreadable_ones_are_400(as_secretariat, amb):
+    MeetingFactory(body=amb, starts_at=brussels(2027, 3, 9, 10), status=MeetingStatus.SCHEDULED)
+    MeetingFactory(body=amb, venue=None, starts_at=brussels(2027, 4, 9, 10), status=MeetingStatus.SCHEDULED)
+    empty = as_secretariat.get("/api/v1/meetings/", dict.fromkeys(["level", "from", "to", "body", "status"], ""))
+    assert (empty.status_code, empty.json()["count"]) == (200, 2)
+    assert [m["venue_name"] for m in empty.json()["results"]] == [None, None]
+    for query, field in [({"from": "notadate"}, "from"), ({"level": "no such level"}, "level")]:
+        response = as_secretariat.get("/api/v1/meetings/", query)
+        assert (response.status_code, list(response.json())) == (400, [field])
+    assert as_secretariat.get("/api/v1/meetings/", {"to": "9999-12-31"}).json()["count"] == 2
+
+
+def test_a_body_that_names_nothing_visible_lists_no_meeting(api_client, other_delegation, reference):
+    closed = BodyFactory()
+    closed.participants.add(Member.objects.get(iso2="US"))
+    MeetingFactory(body=closed)
+    api_client.force_authenticate(other_delegation)
+    for body in (0, closed.pk):
+        response = api_client.get("/api/v1/meetings/", {"body": body})
+        assert (response.status_code, response.json()["count"]) == (200, 0)
+
+
+@pytest.mark.parametrize("following", [0, 1, "on", "yes"])
+def test_a_boolean_must_be_true_or_false(as_secretariat, amb, following):
+    meeting = MeetingFactory(body=amb, starts_at=brussels(2027, 3, 9, 10), status=MeetingStatus.SCHEDULED)
+    response = as_secretariat.post(
+        f"/api/v1/meetings/{meeting.pk}/cancel/", {"reason": "x", "following": following}, format="json"
+    )
+    assert (response.status_code, list(response.json())) == (400, ["following"])
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.SCHEDULED
+
+
+def test_the_schema_says_what_may_be_null_and_what_is_required(as_secretariat):
+    schema = as_secretariat.get("/api/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    assert components["MeetingOut"]["properties"]["venue_name"]["nullable"] is True
+    assert components["AgendaItemOut"]["properties"]["area_code"]["nullable"] is True
+    for path in PARTS:
+        [meeting] = [p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == "meeting"]
+        assert (meeting["required"], meeting["schema"]) == (True, {"type": "integer"})
+    attendance = schema["paths"]["/api/v1/meetings/{id}/attendance/"]["post"]
+    assert attendance["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/AttendanceOut"},
+    }
+    assert [p["name"] for p in attendance["parameters"]] == ["id"]

@@ -350,3 +350,33 @@ def test_notices_are_written_for_every_delegation_and_the_secretariat(api_client
     api_client.force_authenticate(users["delegation"])
     api_client.post(URL, payload(), format="json")
     assert Notification.objects.filter(template="session_request_submitted").count() == 6
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["0.0", "2026.5", "1990", "100000"])
+def test_a_year_that_is_not_one_of_the_council_s_is_a_400(api_client, users, year):
+    api_client.force_authenticate(users["auditor"])
+    response = api_client.get(URL, {"year": year})
+    assert (response.status_code, list(response.json())) == (400, ["year"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "suffix"),
+    [("get", ""), ("post", "convene/"), ("post", "decline/"), ("post", "withdraw/"), ("post", "papers/")],
+)
+def test_a_malformed_request_id_is_a_404(api_client, users, method, suffix):
+    api_client.force_authenticate(users["secretariat"])
+    response = getattr(api_client, method)(f"{URL}null,null/{suffix}")
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+
+
+@pytest.mark.django_db
+def test_allowing_extraordinary_sessions_takes_a_real_boolean(api_client, users):
+    body = Body.objects.get(code="NRC-AMB")
+    api_client.force_authenticate(users["secretariat"])
+    response = api_client.post(
+        f"/api/v1/extraordinary-bodies/{body.pk}/allow/", {"allows_extraordinary": 0}, format="json"
+    )
+    assert (response.status_code, list(response.json())) == (400, ["allows_extraordinary"])
+    assert Body.objects.get(pk=body.pk).allows_extraordinary is True

@@ -8,7 +8,14 @@ from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
-from bench.targets import MEETING_DETAIL_APIS, MEETING_DETAIL_PAGES, QueryCounter, object_urls, parameterless_urls
+from bench.targets import (
+    MEETING_DETAIL_APIS,
+    MEETING_DETAIL_PAGES,
+    QueryCounter,
+    meeting_part_urls,
+    object_urls,
+    parameterless_urls,
+)
 from meetings.models import Meeting
 from nrc.large_dataset import large_dataset_generate, large_dataset_reset
 
@@ -22,6 +29,7 @@ def _urls() -> list[tuple[str, str, str]]:
         url = object_urls(meeting.pk, names)
         if url:
             urls.append((f"meeting detail {kind}", url, kind))
+    urls += [(f"{name} of the meeting", url, "api") for name, url in meeting_part_urls(meeting.pk)]
     return urls
 
 
