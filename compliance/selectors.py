@@ -19,7 +19,17 @@ from committees.selectors import bodies_visible_to
 from meetings.models import Meeting
 from meetings.selectors import meetings_visible_to
 
-from .evaluation import Counts, Evaluation, Unit, approved_waivers, evaluate_segments, worst
+from .evaluation import (
+    Counts,
+    Evaluation,
+    Unit,
+    approved_waivers,
+    attach_rules,
+    evaluate_segments,
+    fetch_rows,
+    rules_of,
+    worst,
+)
 from .models import CadenceCell, CadenceStamp, Flag, FlagState, IssuedReport, Verdict, Waiver
 from .periods import MONTHS, CalendarPeriod, local_date, midnight, period_start, periods_between
 
@@ -144,16 +154,28 @@ class Grid:
     evaluation: Evaluation | None = None
 
 
-def report_bodies(*, user, codes=()) -> list[Body]:
-    """Bodies the user may see (optionally only ``codes``), with their cadence rules: two queries."""
+def report_scope(*, user, codes=()) -> QuerySet[Body]:
+    """The bodies the user may see (optionally only ``codes``), as a query: the grid filters its other queries
+    with it as a subquery (a list of 300 ids took milliseconds to compile and to match per row)."""
     bodies = bodies_visible_to(user)
     if codes:
         bodies = bodies.filter(code__in=codes)
-    return list(
-        bodies.prefetch_related(
-            Prefetch("cadence_rules", queryset=CadenceRule.objects.order_by("effective_from"))
-        ).order_by("rank", "code")
-    )
+    return bodies
+
+
+def scope_ids(scope: QuerySet[Body]):
+    """The ids of the bodies in ``scope`` as a subquery to filter the grid's other queries with, or None when the
+    scope is every body: no filter at all is cheaper than a semi-join, and what a body added meanwhile brings is
+    ignored anyway (everything is matched to the bodies loaded)."""
+    return scope.values("pk") if scope.query.has_filters() else None
+
+
+def report_bodies(*, user, codes=(), scope: QuerySet[Body] | None = None) -> list[Body]:
+    """Bodies the user may see (optionally only ``codes``), with their cadence rules: two queries."""
+    scope = report_scope(user=user, codes=codes) if scope is None else scope
+    bodies = list(scope.order_by("rank", "code"))
+    ids = scope_ids(scope)
+    return attach_rules(bodies, CadenceRule.objects.all() if ids is None else CadenceRule.objects.filter(body__in=ids))
 
 
 def grid_columns(params: GridParams) -> list[CalendarPeriod]:
@@ -232,7 +254,7 @@ def live_cells(
 def body_fingerprint(body: Body, waivers) -> str:
     """What a body's cells are computed from besides its meetings: its existence, its cadence rules (prefetched
     as ``cadence_rules``) and its approved waivers. Stored cells are used only while it is unchanged."""
-    rules = sorted((r.pk, r.period, r.min_meetings, r.effective_from, r.effective_to) for r in body.cadence_rules.all())
+    rules = sorted((r.pk, r.period, r.min_meetings, r.effective_from, r.effective_to) for r in rules_of(body))
     inputs = (body.existed_from, body.existed_to, rules, [(w.pk, w.starts_on, w.ends_on) for w in waivers])
     return hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
 
@@ -247,47 +269,59 @@ def stored_years(columns: list[CalendarPeriod], at: dt.datetime) -> tuple[int, i
 
 
 def _stored_cells(
-    *, bodies: list[Body], columns: list[CalendarPeriod], params: GridParams, waivers: dict[int, list[Waiver]]
-) -> dict[int, dict[int, Cell]]:
+    *,
+    bodies: list[Body],
+    columns: list[CalendarPeriod],
+    params: GridParams,
+    waivers: dict[int, list[Waiver]],
+    scope: QuerySet[Body],
+) -> dict[int, list[Cell | None]]:
     """Two queries (stamps, cells): the stored cells of the closed whole years in view, for the bodies whose
-    inputs still match their cells' fingerprint; {body id: {column index: cell}}. A (body, year) not stored
-    whole is left out (evaluated live)."""
+    inputs still match their cells' fingerprint; {body id: [cell, or None where evaluated live, per column]}.
+    A (body, year) not stored whole is left out (evaluated live)."""
     years = stored_years(columns, params.at)
     if years is None or not bodies:
         return {}
     granularity = params.granularity
     per_year = 12 // MONTHS[granularity]
-    fingerprints = {b.id: body_fingerprint(b, waivers.get(b.id, ())) for b in bodies}
     by_id = {b.id: b for b in bodies}
-    waiver_by_id = {w.pk: w for found in waivers.values() for w in found}
-    index = {period.start: i for i, period in enumerate(columns)}
     # The bodies whose cells were computed from their present dates, rules and waivers, and how many cells of
     # the range their stamp says are stored.
     expected: dict[int, int] = {}
-    for body_id, fingerprint, first_year, last_year in CadenceStamp.objects.filter(
-        body_id__in=list(fingerprints)
-    ).values_list("body_id", "fingerprint", "first_year", "last_year"):
+    ids = scope_ids(scope)
+    stamps = CadenceStamp.objects.all() if ids is None else CadenceStamp.objects.filter(body_id__in=ids)
+    for body_id, fingerprint, first_year, last_year in stamps.values_list(
+        "body_id", "fingerprint", "first_year", "last_year"
+    ):
+        body = by_id.get(body_id)
         lo, hi = max(years[0], first_year), min(years[1], last_year)
-        if fingerprint == fingerprints[body_id] and lo <= hi:
+        if body is not None and lo <= hi and fingerprint == body_fingerprint(body, waivers.get(body_id, ())):
             expected[body_id] = per_year * (hi - lo + 1)
     if not expected:
         return {}
-    rows = CadenceCell.objects.filter(
-        kind=granularity,
-        period_start__gte=dt.date(years[0], 1, 1),
-        period_start__lte=dt.date(years[1], 12, 31),
-        body_id__in=list(expected),
-    ).values_list(
-        "body_id", "period_start", "verdict", "held", "unconfirmed", "required", "waiver_id", "compliant", "assessed"
+    stored = CadenceCell.objects.filter(
+        kind=granularity, period_start__gte=dt.date(years[0], 1, 1), period_start__lte=dt.date(years[1], 12, 31)
     )
-    kept: dict[int, dict[int, Cell]] = {body_id: {} for body_id in expected}
+    if ids is not None:
+        stored = stored.filter(body_id__in=ids)
+    fields = ("body_id", "period_start", "verdict", "held", "unconfirmed", "required", "waiver_id", "compliant")
+    rows = fetch_rows(stored.values_list(*fields, "assessed"))
+    n = len(columns)
+    kept: dict[int, list[Cell | None]] = {body_id: [None] * n for body_id in expected}
+    index = {period.start: i for i, period in enumerate(columns)}
+    waiver_by_id = {w.pk: w for of_body in waivers.values() for w in of_body}
     shared_counts: dict[tuple[int, int], Counts] = {}  # read only: one instance per distinct count
+    found = dict.fromkeys(expected, 0)
     for body_id, start, verdict, held, unconfirmed, required, waiver_id, compliant, assessed in rows:
-        i = index[start]
+        cells = kept.get(body_id)
+        i = index.get(start)
+        if cells is None or i is None:
+            continue
+        found[body_id] += 1
         counts = shared_counts.get((held, unconfirmed))
         if counts is None:
             counts = shared_counts[(held, unconfirmed)] = Counts(held, unconfirmed, 0)
-        kept[body_id][i] = Cell(
+        cells[i] = Cell(
             by_id[body_id],
             columns[i],
             verdict,
@@ -300,25 +334,26 @@ def _stored_cells(
             assessed,
         )
     for body_id, cells in kept.items():
-        if len(cells) != expected[body_id]:  # not as stamped (tampered with): keep the whole years only
-            per = Counter(cell.period.start.year for cell in cells.values())
-            for i in [i for i, cell in cells.items() if per[cell.period.start.year] != per_year]:
-                del cells[i]
+        if found[body_id] != expected[body_id]:  # not as stamped (tampered with): keep the whole years only
+            per = Counter(cell.period.start.year for cell in cells if cell is not None)
+            for i, cell in enumerate(cells):
+                if cell is not None and per[cell.period.start.year] != per_year:
+                    cells[i] = None
     return kept
 
 
-def _missing_runs(n: int, have) -> list[tuple[int, int]]:
-    """Maximal runs [lo, hi] of column indices below ``n`` not in ``have``."""
+def _missing_runs(cells: list[Cell | None]) -> list[tuple[int, int]]:
+    """Maximal runs [lo, hi] of column indices without a cell."""
     runs, lo = [], None
-    for i in range(n):
-        if i in have:
+    for i, cell in enumerate(cells):
+        if cell is not None:
             if lo is not None:
                 runs.append((lo, i - 1))
                 lo = None
         elif lo is None:
             lo = i
     if lo is not None:
-        runs.append((lo, n - 1))
+        runs.append((lo, len(cells) - 1))
     return runs
 
 
@@ -351,23 +386,28 @@ def cadence_grid(*, user, params: GridParams, stored: bool = True) -> Grid:
 def _cadence_grid(*, user, params: GridParams, stored: bool = True) -> Grid:
     """The grid, evaluated (see ``cadence_grid``)."""
     columns = grid_columns(params)
-    bodies = report_bodies(user=user, codes=params.body_codes)
+    scope = report_scope(user=user, codes=params.body_codes)
+    bodies = report_bodies(user=user, scope=scope)
     grid = Grid(params=params, columns=columns)
     if not columns:
         return grid
-    waivers = approved_waivers([b.id for b in bodies])
-    kept = _stored_cells(bodies=bodies, columns=columns, params=params, waivers=waivers) if stored else {}
-    runs = {body.id: _missing_runs(len(columns), kept.get(body.id, ())) for body in bodies}
+    n = len(columns)
+    ids = scope_ids(scope)
+    waivers = approved_waivers(ids)
+    kept = _stored_cells(bodies=bodies, columns=columns, params=params, waivers=waivers, scope=scope) if stored else {}
+    table = {body.id: kept.get(body.id) or [None] * n for body in bodies}
+    runs = {body.id: _missing_runs(table[body.id]) for body in bodies}
     segments = [(b, columns[lo].start, columns[hi].last_day) for b in bodies for lo, hi in runs[b.id]]
     by_body: dict[int, list[Unit]] = {}
     months: dict[tuple[int, dt.date], Counts] = {}
     if segments:
+        live_ids = list(dict.fromkeys(b.id for b, _first, _last in segments))
         evaluation = evaluate_segments(
             at=params.at,
             bodies=bodies,
             segments=segments,
             default_kind=params.granularity,
-            body_ids=list(dict.fromkeys(b.id for b, _first, _last in segments)),
+            body_ids=ids if len(live_ids) == len(bodies) else live_ids,
             windows=[(columns[lo].starts_at, columns[hi].ends_at) for b in bodies for lo, hi in runs[b.id]],
             waivers=waivers,
         )
@@ -376,23 +416,26 @@ def _cadence_grid(*, user, params: GridParams, stored: bool = True) -> Grid:
             by_body.setdefault(unit.body_id, []).append(unit)
     index = {period.start: i for i, period in enumerate(columns)}
     for body in bodies:
-        cells = kept.get(body.id, {})
+        cells = table[body.id]
         units = by_body.get(body.id, [])
         if runs[body.id]:
-            wanted = [i for lo, hi in runs[body.id] for i in range(lo, hi + 1)]
-            cells = cells | live_cells(
+            live = live_cells(
                 body=body,
                 columns=columns,
                 index=index,
                 units=units,
                 months=months,
                 granularity=params.granularity,
-                wanted=wanted,
+                wanted=[i for lo, hi in runs[body.id] for i in range(lo, hi + 1)],
             )
-        row = Row(body=body, cells=[cells[i] for i in range(len(columns))], units=units)
-        for cell in row.cells:
-            row.compliant += cell.compliant
-            row.assessed += cell.assessed
+            for i, cell in live.items():
+                cells[i] = cell
+        row = Row(body=body, cells=cells, units=units)
+        compliant = assessed = 0
+        for cell in cells:
+            compliant += cell.compliant
+            assessed += cell.assessed
+        row.compliant, row.assessed = compliant, assessed
         grid.rows.append(row)
     return grid
 

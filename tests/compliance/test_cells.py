@@ -157,6 +157,28 @@ def test_the_stored_grid_is_identical_to_the_live_evaluation(auditor, granularit
         assert any(c.verdict == "compliant" for c in stored_cells)
 
 
+@pytest.mark.parametrize("granularity", ["month", "year"])
+def test_a_grid_of_some_bodies_reads_their_stored_cells_only(auditor, django_assert_num_queries, granularity):
+    # Given bodies with every edge case, their cells stored for 2002 to 2007
+    edge_case_bodies()
+    cadence_cells.cells_rebuild(now=NOW)
+    params = GridParams.build(
+        date_from=dt.date(2002, 1, 1),
+        date_to=dt.date(2008, 12, 31),
+        granularity=granularity,
+        body_codes=("E-CHANGE", "E-YEARLY"),
+        as_of=dt.date(2008, 2, 10),
+    )
+    # When the grid of two of them is computed (the other queries filtered by the bodies in view, as a subquery):
+    # bodies, rules, approved waivers, the stamps, the stored cells, the meetings of the open year
+    with django_assert_num_queries(6):
+        grid = cadence_grid(user=auditor, params=params)
+    # Then it has their rows only, the closed years from the stored cells, and equals the live evaluation
+    assert [row.body.code for row in grid.rows] == ["E-CHANGE", "E-YEARLY"]
+    assert all(c.units == [] for row in grid.rows for c in row.cells if c.period.start.year <= 2007)
+    assert grid_content(grid) == grid_content(cadence_grid(user=auditor, params=params, stored=False))
+
+
 def test_the_edge_cases_are_in_the_stored_cells(auditor):
     edge_case_bodies()
     cadence_cells.cells_rebuild(now=NOW)
