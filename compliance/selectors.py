@@ -598,7 +598,7 @@ def flag_list(*, user, state: str | None = None) -> QuerySet[Flag]:
     flags = flags_visible_to(user)
     if state:
         flags = flags.filter(state=state)
-    return flags.order_by("-period_start", "body__rank", "body__code")
+    return flags.order_by("-period_start", "body__rank", "body__code", "pk")
 
 
 def waivers_visible_to(user) -> QuerySet[Waiver]:

@@ -6,6 +6,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import floatformat
@@ -24,7 +25,7 @@ from . import services
 from .exports import csv_bytes, pdf_bytes
 from .filters import FlagFilter
 from .forms import FlagAcknowledgeForm, GridFilterForm, WaiverDecisionForm, WaiverProposeForm
-from .models import FlagState, Verdict, WaiverStatus
+from .models import Flag, FlagState, Verdict, WaiverStatus
 from .periods import KINDS, calendar_period, parse_label
 from .selectors import (
     COMPLIANCE_STAFF,
@@ -44,6 +45,7 @@ from .selectors import (
 SYNC_EXPORT_MAX_COLUMNS = 240
 # Beyond this many cells the page lists the shares per body and offers a coarser view or an export instead.
 HTML_MAX_CELLS = 12_000
+FLAG_PAGE_SIZE = 50
 
 
 def _require_staff(user) -> None:
@@ -271,17 +273,22 @@ def flags(request):
     if state == "all":
         data["state"] = ""
     flag_filter = FlagFilter(data, queryset=flag_list(user=request.user))
-    items = list(flag_filter.qs[:500]) if flag_filter.is_valid() else []
+    valid = flag_filter.is_valid()
+    page = Paginator(flag_filter.qs if valid else Flag.objects.none(), FLAG_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "compliance/flag_list.html",
         {
-            "flags": items,
+            "flags": list(page.object_list),
+            "page": page,
+            "query": query.urlencode(),
             "filter": flag_filter,
             "state": state,
             "states": [*FlagState.choices, ("all", _("All"))],
         },
-        status=200 if flag_filter.is_valid() else 400,
+        status=200 if valid else 400,
     )
 
 

@@ -3,6 +3,8 @@
 import csv
 import datetime as dt
 import io
+import re
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -222,7 +224,7 @@ def test_a_bad_export_request_starts_nothing(auditor_client, body):
 def test_flag_pages_and_acknowledgement(secretariat_client, auditor_client, body):
     cadence_flags_refresh(at=midnight(dt.date(2006, 1, 15)))
     flag = Flag.objects.get(body=body, period_start=dt.date(2004, 8, 1))
-    listing = auditor_client.get("/compliance/flags/")
+    listing = auditor_client.get("/compliance/flags/", {"body": body.code})
     assert f"/compliance/flags/{flag.pk}/" in listing.content.decode()
     # An auditor sees the flag but no form
     page = auditor_client.get(f"/compliance/flags/{flag.pk}/").content.decode()
@@ -341,3 +343,32 @@ def test_flag_list_filters(auditor_client, body):
     expected = Flag.objects.filter(body=body, verdict="breach").count()
     assert html.count('<th scope="row"><a href="/compliance/flags/') == expected > 0
     assert auditor_client.get("/compliance/flags/?verdict=nonsense").status_code == 400
+
+
+def _flag_rows(html: str) -> list[str]:
+    return re.findall(r'<th scope="row"><a href="/compliance/flags/(\d+)/">', html)
+
+
+@pytest.mark.parametrize(("until", "flags"), [(dt.date(2002, 9, 15), 4), (dt.date(2008, 1, 15), 68)])
+def test_the_flag_list_shows_fifty_flags_a_page_newest_first_in_a_constant_number_of_queries(
+    reference, secretariat_client, django_assert_num_queries, until, flags
+):
+    # Given a monthly body that never met: a breach flag per closed month from June 2002, the open month at risk
+    body = monthly_body(code="NRC(SILENT)", rank=1)
+    cadence_flags_refresh(at=midnight(until))
+    assert Flag.objects.filter(body=body).count() == flags
+    newest_first = [
+        str(pk) for pk in Flag.objects.filter(body=body).order_by("-period_start").values_list("pk", flat=True)
+    ]
+    # When the secretariat opens the list, then it reads the first fifty, newest first, in 4 queries whatever the
+    # number of flags
+    with django_assert_num_queries(4):
+        first = secretariat_client.get("/compliance/flags/", {"body": body.code})
+    assert _flag_rows(first.content.decode()) == newest_first[:50]
+    # and the second page, when there is one, holds the rest with the filter kept in its links
+    if flags > 50:
+        assert f"?{urlencode({'body': body.code})}&amp;page=2" in first.content.decode()
+        second = secretariat_client.get("/compliance/flags/", {"body": body.code, "page": 2})
+        assert _flag_rows(second.content.decode()) == newest_first[50:]
+    else:
+        assert 'aria-label="Pages"' not in first.content.decode()
