@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+
+SELECTED = format_html(" {}", "selected")
 
 
 class QuickSelect(forms.Select):
@@ -22,7 +23,7 @@ class QuickSelect(forms.Select):
             "",
             '<option value="{}"{}>{}</option>',
             (
-                (option_value, mark_safe(" selected") if str(option_value) in selected else "", label)
+                (option_value, SELECTED if str(option_value) in selected else "", label)
                 for option_value, label in ((self._value(v), lab) for v, lab in self.choices)
             ),
         )
