@@ -6,7 +6,6 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import floatformat
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from committees.selectors import bodies_visible_to
 from nrc.jobs import job_start
+from nrc.pagination import paginate
 from nrc.permissions import has_role
 
 from . import services
@@ -276,16 +276,14 @@ def flags(request):
         data["state"] = ""
     flag_filter = FlagFilter(data, queryset=flag_list(user=request.user))
     valid = flag_filter.is_valid()
-    page = Paginator(flag_filter.qs if valid else Flag.objects.none(), FLAG_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, flag_filter.qs if valid else Flag.objects.none(), FLAG_PAGE_SIZE)
     return render(
         request,
         "compliance/flag_list.html",
         {
             "flags": list(page.object_list),
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "filter": flag_filter,
             "state": state,
             "states": [*FlagState.choices, ("all", _("All"))],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .audit_jobs import AUDIT_EXPORT_JOB, audit_export_params
 from .audit_selectors import AUDIT_ROLES, AuditFilter, audit_csv_rows, audit_diff, audit_entries
 from .jobs import job_start
+from .pagination import paginate
 from .permissions import require_role
 
 PAGE_SIZE = 50
@@ -29,13 +29,11 @@ class _Echo:
 @require_GET
 def audit_list(request):
     entries = AuditFilter(request.GET or None, queryset=audit_entries(user=request.user))
-    page = Paginator(entries.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, entries.qs, PAGE_SIZE)
     return render(
         request,
         "nrc/audit_list.html",
-        {"filter": entries, "page": page, "query": query.urlencode()},
+        {"filter": entries, "page": page, "query": query},
     )
 
 

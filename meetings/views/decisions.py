@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from committees.models import Role
 from committees.selectors import bodies_visible_to
 from cooperation.forms import form_apply_errors
+from nrc.pagination import paginate
 from nrc.permissions import require_role
 
 from ..forms.decisions import (
@@ -51,13 +52,11 @@ PAGE_SIZE = 25
 def decision_list_view(request):
     form = DecisionFilterForm(request.GET or None, bodies=bodies_visible_to(request.user).order_by("rank", "code"))
     filters = form.selector_kwargs() if form.is_valid() else {}
-    page = Paginator(decision_list(user=request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, decision_list(user=request.user, **filters), PAGE_SIZE)
     return render(
         request,
         "meetings/decisions/decision_list.html",
-        {"form": form, "page": page, "decisions": list(page.object_list), "query": query.urlencode()},
+        {"form": form, "page": page, "decisions": list(page.object_list), "query": query},
     )
 
 

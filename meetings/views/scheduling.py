@@ -21,6 +21,7 @@ from committees.models import Role
 from committees.selectors import bodies_visible_to
 from nrc.errors import ValidationError
 from nrc.jobs import job_start
+from nrc.pagination import paginate
 from nrc.permissions import has_role
 
 from ..forms import scheduling as forms
@@ -163,16 +164,14 @@ def meeting_list(request):
             queryset = queryset.only(*selectors.LIST_FIELDS)
     else:
         queryset = selectors.meeting_list(user=request.user).none()
-    page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, queryset, LIST_PAGE_SIZE)
     return render(
         request,
         "meetings/scheduling/meeting_list.html",
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_edit": has_role(request.user, Role.SECRETARIAT),
         },
     )

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from committees.models import Role
+from nrc.pagination import paginate
 from nrc.permissions import require_role
 
 from ..forms.session_requests import (
@@ -65,9 +65,7 @@ def _errors_to_form(form, exc: ValidationError, fallback: str | None = None) -> 
 def request_list(request):
     filters = SessionRequestFilter(request.GET or None, queryset=session_request_list(user=request.user))
     rows = filters.qs if filters.is_bound and filters.is_valid() else filters.queryset
-    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, rows, LIST_PAGE_SIZE)
     return render(
         request,
         "meetings/requests/list.html",
@@ -75,7 +73,7 @@ def request_list(request):
             "filter": filters,
             "rows": list(page.object_list),
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "may_request": request.user.role in (Role.DELEGATION, Role.CHAIR),
             "is_staff_role": request.user.role in (Role.SECRETARIAT, Role.CHAIR),
         },
