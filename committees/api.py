@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from cooperation.models import CooperationArea
 from nrc.api import BoundedCharField
+from nrc.datacache import CachedReadsMixin
 from nrc.permissions import RolePermission
 
 from .models import Basis, Body, BodyKind, CadenceRule, Member, Period
@@ -33,7 +34,7 @@ class MemberFilter(django_filters.FilterSet):
 
 
 @extend_schema_view()
-class MemberViewSet(viewsets.ReadOnlyModelViewSet):
+class MemberViewSet(CachedReadsMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = MemberSerializer
     permission_classes = [RolePermission]
     filterset_class = MemberFilter
@@ -129,7 +130,7 @@ class BodyDissolveInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class BodyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class BodyViewSet(CachedReadsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Bodies; the secretariat sets up committees and working groups (POST) and dissolves them."""
 
     serializer_class = BodySerializer

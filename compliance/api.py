@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from committees.models import Period, Role
 from committees.selectors import bodies_visible_to
 from nrc.api import BoundedCharField
+from nrc.datacache import CachedReadsMixin
 from nrc.permissions import RolePermission
 
 from . import services
@@ -85,7 +86,7 @@ class GridSerializer(serializers.Serializer):
     rows = RowSerializer(many=True)
 
 
-class GridView(APIView):
+class GridView(CachedReadsMixin, APIView):
     """The body × period grid with a verdict per cell (every role; delegations see their bodies)."""
 
     permission_classes = [RolePermission]
@@ -132,7 +133,7 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class FlagViewSet(viewsets.ReadOnlyModelViewSet):
+class FlagViewSet(CachedReadsMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = FlagSerializer
     permission_classes = [RolePermission]
     read_roles = COMPLIANCE_STAFF
@@ -188,7 +189,7 @@ class DecisionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class WaiverViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class WaiverViewSet(CachedReadsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Waivers and suspensions: the secretariat proposes, the chair's office approves or rejects."""
 
     serializer_class = WaiverSerializer
@@ -278,7 +279,7 @@ class IssueReportIn(serializers.Serializer):
         return query
 
 
-class IssuedReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class IssuedReportViewSet(CachedReadsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Issued reports: issue one (POST the grid filters), list, read, verify."""
 
     serializer_class = IssuedReportSerializer

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from nrc.api import BoundedCharField, YearFilter
+from nrc.datacache import CachedReadsMixin
 from nrc.permissions import RolePermission
 
 from .models import CooperationArea, InitialStep, WorkItemStatus, WorkProgramme, WorkProgrammeItem
@@ -52,7 +53,7 @@ class AreaAddInputSerializer(serializers.Serializer):
     decision = serializers.CharField(help_text="Reference of the adopted joint decision that agrees the area.")
 
 
-class CooperationAreaViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class CooperationAreaViewSet(CachedReadsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CooperationAreaSerializer
     permission_classes = [RolePermission]
     filterset_fields = ["code", "is_reference"]
@@ -130,7 +131,7 @@ class WorkProgrammeFilter(django_filters.FilterSet):
         fields = ["area", "year"]
 
 
-class WorkProgrammeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class WorkProgrammeViewSet(CachedReadsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = WorkProgrammeSerializer
     permission_classes = [RolePermission]
     filterset_class = WorkProgrammeFilter
@@ -179,7 +180,7 @@ class WorkProgrammeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         return Response(RollupSerializer(work_programme_rollup(area=area), many=True).data)
 
 
-class WorkProgrammeItemViewSet(viewsets.GenericViewSet):
+class WorkProgrammeItemViewSet(CachedReadsMixin, viewsets.GenericViewSet):
     serializer_class = WorkProgrammeItemSerializer
     permission_classes = [RolePermission]
     queryset = WorkProgrammeItem.objects.select_related("lead_body")

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from .api import StrictCharField
 from .audit_selectors import AUDIT_ROLES, AuditFilter, audit_entries
+from .datacache import CachedReadsMixin
 from .models import ApiToken, AuditEntry
 from .permissions import RolePermission
 from .selectors_tokens import api_tokens_of
@@ -86,7 +87,7 @@ class MeOutput(serializers.Serializer):
     time_zone = serializers.CharField()
 
 
-class MeView(APIView):
+class MeView(CachedReadsMixin, APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=MeOutput)
@@ -111,7 +112,7 @@ class ApiTokenCreatedOutput(ApiTokenOutput):
         fields = [*ApiTokenOutput.Meta.fields, "token"]
 
 
-class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ApiTokenViewSet(CachedReadsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The current user's API tokens: list, create (the key is returned once), revoke."""
 
     permission_classes = [IsAuthenticated]
@@ -159,7 +160,7 @@ class AuditEntryOutput(serializers.ModelSerializer):
         ]
 
 
-class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
+class AuditEntryViewSet(CachedReadsMixin, viewsets.ReadOnlyModelViewSet):
     """The audit trail, newest first: auditors and administrators only."""
 
     permission_classes = [RolePermission]

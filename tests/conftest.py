@@ -6,9 +6,16 @@ import pytest
 from django.test import Client
 
 from committees.models import Member, Role
+from nrc.datacache import data_changed
 from nrc.reference import reference_load
 
 from .factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_read_of_an_earlier_test():
+    """A test's writes are rolled back, not committed: start each test at a new data version."""
+    data_changed()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from committees.models import Body, Role
 from cooperation.models import CooperationArea
 from nrc.api import BoundedCharField, Router, filter_form_matches
+from nrc.datacache import CachedReadsMixin
 from nrc.permissions import READ_ROLES, RolePermission
 
 from ..forms.decisions import DecisionFilterForm
@@ -190,7 +191,7 @@ class DelegationActionsMixin:
     read_roles = READ_ROLES
 
 
-class DecisionViewSet(DelegationActionsMixin, viewsets.ReadOnlyModelViewSet):
+class DecisionViewSet(CachedReadsMixin, DelegationActionsMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = DecisionSerializer
     permission_classes = [RolePermission]
     filter_backends: list = []
@@ -278,7 +279,7 @@ class DecisionViewSet(DelegationActionsMixin, viewsets.ReadOnlyModelViewSet):
         return Response(IssueDetailSerializer(issue_get(user=request.user, pk=issue.pk)).data, status=201)
 
 
-class IssueViewSet(viewsets.ReadOnlyModelViewSet):
+class IssueViewSet(CachedReadsMixin, viewsets.ReadOnlyModelViewSet):
     """Every delegation sees every implementation issue."""
 
     serializer_class = IssueSerializer

@@ -17,6 +17,7 @@ from committees.models import Body, Member, Role
 from committees.selectors import bodies_visible_to
 from cooperation.models import CooperationArea
 from nrc.api import BoundedCharField, IntegerFilter, Router, StrictBooleanField, YearFilter
+from nrc.datacache import CachedReadsMixin
 from nrc.permissions import RolePermission
 
 from ..models import (
@@ -330,7 +331,7 @@ MEETING_FILTERS = [
 
 
 @extend_schema_view(list=extend_schema(parameters=MEETING_FILTERS))
-class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MeetingViewSet(CachedReadsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Meetings the user may see. Filters: body, level, area, member, status, kind, from, to."""
 
     serializer_class = MeetingOut
@@ -392,7 +393,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(AttendanceOut(result, many=True).data)
 
 
-class SeriesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SeriesViewSet(CachedReadsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = SeriesOut
     permission_classes = [RolePermission]
 
@@ -429,7 +430,11 @@ class SeriesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 
 class AgendaItemViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+    CachedReadsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = AgendaItemOut
     permission_classes = [RolePermission]
@@ -461,7 +466,13 @@ class AgendaItemViewSet(
         services.agenda_item_delete(item=instance, acting_user=self.request.user)
 
 
-class PaperViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class PaperViewSet(
+    CachedReadsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = PaperOut
     permission_classes = [RolePermission]
     parser_classes = [MultiPartParser, FormParser]  # an upload
@@ -480,7 +491,7 @@ class PaperViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         services.paper_delete(paper=instance, acting_user=self.request.user)
 
 
-class AttendanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class AttendanceViewSet(CachedReadsMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """A meeting's attendance rows, by member id; record them with POST /meetings/{id}/attendance/."""
 
     serializer_class = AttendanceOut

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from committees.models import Body, Member, Role
 from nrc.api import BoundedCharField, Router, StrictBooleanField, YearFilter
+from nrc.datacache import CachedReadsMixin
 from nrc.permissions import READ_ROLES, RolePermission, require_role
 
 from ..models import SessionRequest, SessionRequestStatus, Urgency, Venue
@@ -193,7 +194,7 @@ class SessionRequestFilter(django_filters.FilterSet):
     list=extend_schema(summary="Every request and its outcome (every role sees every request)"),
     retrieve=extend_schema(summary="One request with its papers and history", responses=SessionRequestDetailOut),
 )
-class SessionRequestViewSet(viewsets.ReadOnlyModelViewSet):
+class SessionRequestViewSet(CachedReadsMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [RolePermission]
     read_roles = READ_ROLES
     write_roles = (Role.DELEGATION, Role.CHAIR, Role.SECRETARIAT)
@@ -306,7 +307,7 @@ class SessionRequestViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="Bodies and whether they allow extraordinary sessions"),
     retrieve=extend_schema(summary="One body's extraordinary-session setting"),
 )
-class ExtraordinaryBodyViewSet(viewsets.ReadOnlyModelViewSet):
+class ExtraordinaryBodyViewSet(CachedReadsMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [RolePermission]
     serializer_class = ExtraordinaryBodyOut
     pagination_class = None

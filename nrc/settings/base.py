@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "nrc.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "nrc.datacache.DataVersionPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "nrc.middleware.SecurityHeadersMiddleware",
@@ -151,6 +152,10 @@ else:
     }
     for _sub in ("out", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+# Pages and API reads cached under the data version (nrc/datacache.py): on when the cache is shared by every
+# process (Redis); the embedded cache is per process, so the web process would not see the worker's writes.
+NRC_PAGE_CACHE = env.bool("NRC_PAGE_CACHE", default=bool(REDIS_URL))
+NRC_PAGE_CACHE_SECONDS = env.int("NRC_PAGE_CACHE_SECONDS", default=90)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None

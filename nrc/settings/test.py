@@ -14,6 +14,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# One process: the read cache is exercised by every test, on the local or the Redis cache.
+NRC_PAGE_CACHE = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["default"]["KEY_PREFIX"] = "test"
