@@ -18,7 +18,9 @@ Enabled by ``NRC_PAGE_CACHE`` (on when the cache is shared between processes: Re
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -29,6 +31,8 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.http import HttpResponse
 from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "nrc:data-version"
 KEY_PREFIX = "nrc:read:"
@@ -49,7 +53,23 @@ def enabled() -> bool:
 # --- the data version ------------------------------------------------------------------------------------------
 
 
+class CacheUnavailable(Exception):
+    """The shared cache did not answer: reads are rendered, writes commit, nothing is served from the cache."""
+
+
+def _guarded(operation: str, fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:  # the cache backend's own errors (redis.ConnectionError, timeouts, ...)
+        logger.warning("read cache: %s failed (%s); continuing without it", operation, exc.__class__.__name__)
+        raise CacheUnavailable from exc
+
+
 def data_version() -> int:
+    return _guarded("reading the data version", _data_version)
+
+
+def _data_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
         # A fresh cache (or an evicted counter): start from the clock, so no key of an earlier run is reused.
@@ -59,7 +79,13 @@ def data_version() -> int:
 
 
 def data_changed() -> None:
-    """Advance the data version: every cached read stored before is unreachable."""
+    """Advance the data version: every cached read stored before is unreachable. A write never fails because
+    the cache is down (what was stored stays bounded by its minute)."""
+    with contextlib.suppress(CacheUnavailable):
+        _guarded("advancing the data version", _advance)
+
+
+def _advance() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -171,8 +197,11 @@ class DataVersionPageCacheMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not self._cacheable(request, view_func):
             return None
-        key = read_key(request, request.user, variant="page")
-        entry = cache.get(key)
+        try:
+            key = read_key(request, request.user, variant="page")
+            entry = _guarded("reading a page", cache.get, key)
+        except CacheUnavailable:
+            return None
         if entry is not None:
             return _replay(entry)
         request.nrc_read_key = key
@@ -200,8 +229,13 @@ def store_page(request, response):
         return response
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
-    cache.set(key, _stored(response), _timeout())
+    _store(key, response)
     return response
+
+
+def _store(key: str, response) -> None:
+    with contextlib.suppress(CacheUnavailable):
+        _guarded("storing a read", cache.set, key, _stored(response), _timeout())
 
 
 # --- the API ----------------------------------------------------------------------------------------------------
@@ -217,8 +251,11 @@ class CachedReadsMixin:
         if not enabled() or request.method != "GET" or not request.user.is_authenticated:
             return
         renderer = getattr(request, "accepted_media_type", "")
-        key = read_key(request._request, request.user, variant=f"api:{renderer}")
-        entry = cache.get(key)
+        try:
+            key = read_key(request._request, request.user, variant=f"api:{renderer}")
+            entry = _guarded("reading an API answer", cache.get, key)
+        except CacheUnavailable:
+            return
         if entry is not None:
             self.get = lambda *a, **k: _replay(entry)
         else:
@@ -229,5 +266,5 @@ class CachedReadsMixin:
         key = getattr(self, "nrc_read_key", None)
         if key is not None and response.status_code == 200 and not response.streaming and not response.cookies:
             response.render()
-            cache.set(key, _stored(response), _timeout())
+            _store(key, response)
         return response

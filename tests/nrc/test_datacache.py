@@ -251,3 +251,25 @@ class TestDataVersion:
 )
 def test_which_statements_change_the_data(sql, writes):
     assert writes_data(sql) is writes
+
+
+@pytest.mark.django_db
+def test_with_the_cache_down_pages_render_and_writes_commit(secretariat_client, secretariat, meeting):
+    from django.core.cache import cache
+
+    down = ConnectionError("cache unreachable")
+    url = f"/meetings/{meeting.pk}/"
+    secretariat_client.get(url)
+    with (
+        mock.patch.object(cache, "get", side_effect=down),
+        mock.patch.object(cache, "set", side_effect=down),
+        mock.patch.object(cache, "incr", side_effect=down),
+        mock.patch.object(cache, "add", side_effect=down),
+    ):
+        meeting_cancel(meeting=meeting, reason="Cancelled while the cache is down", acting_user=secretariat)
+        first = secretariat_client.get(url)
+        second = secretariat_client.get(url)
+    assert Meeting.objects.get(pk=meeting.pk).status == "cancelled"
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert second.get(HIT) is None
+    assert b"Cancelled while the cache is down" in second.content
