@@ -10,6 +10,7 @@ from committees.models import Role
 from compliance.forms import GridFilterForm
 from compliance.periods import midnight
 from compliance.selectors import GridParams, cadence_grid, grid_content, grid_csv_rows
+from nrc.datacache import data_changed
 from tests.factories import UserFactory, brussels
 
 from .factories_compliance import WaiverFactory, held_every_month, meeting, monthly_body
@@ -60,6 +61,7 @@ def test_the_grid_api_takes_the_same_queries_for_1_or_50_bodies(auditor_user, cl
     client.force_login(auditor_user)
     url = "/api/v1/compliance/grid/?from=2003-01-01&to=2005-12-31&as_of=2006-01-15"
     client.get(url)  # warm up (session, content types)
+    data_changed()  # count the grid's own work, not an answer of the read cache
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
