@@ -9,8 +9,12 @@ import json
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import add, attrgetter
+from typing import NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Aggregate, Count, F, Func, Prefetch, QuerySet, Sum, TextField, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,10 +106,13 @@ class GridParams:
         return urlencode(pairs)
 
 
-@dataclass(slots=True)
-class Cell:
+class Cell(NamedTuple):
     """One body × period cell: its verdict, the (rule, period) units inside it (evaluated live; empty when the
-    cell comes from the stored cells), what it counts and the units it accounts for in the row's share."""
+    cell comes from the stored cells), what it counts and the units it accounts for in the row's share.
+
+    Read only. A named tuple rather than a class with slots: the grid by month builds about 95,000 of them from
+    the stored cells, which a tuple allows without a Python call per cell (see ``_stored_cells``); the fields
+    are read as fast as slots."""
 
     body: Body
     period: CalendarPeriod
@@ -125,6 +132,24 @@ class Cell:
     @property
     def verdict_label(self) -> str:
         return verdict_label(self.verdict)
+
+
+class _NoUnits(list):
+    """The units of every stored cell (none: they were evaluated when the cell was stored): one empty list shared
+    by tens of thousands of cells instead of one each, hence read only."""
+
+    __slots__ = ()
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("the units of a stored cell are read only")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _read_only
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only
+
+
+NO_UNITS = _NoUnits()
+_new_cell = tuple.__new__  # Cell from a tuple of its fields, without a Python call
+_COMPLIANT, _ASSESSED = attrgetter("compliant"), attrgetter("assessed")
 
 
 @dataclass
@@ -211,8 +236,9 @@ def live_cells(
     inside_of: dict[int, list[Unit]] = {}
     spanned: set[int] = set()
     tally: dict[int, list[int]] = {}
+    by_month = granularity == "month"  # a period starts on the first of a month: the column is its start's
     for unit in units:
-        first = index.get(period_start(unit.period.start, granularity))
+        first = index.get(unit.period.start if by_month else period_start(unit.period.start, granularity))
         if first is None:
             continue
         if unit.closed and unit.verdict in ASSESSED:
@@ -227,26 +253,31 @@ def live_cells(
                 spanned.add(i)
                 i += 1
     cells = {}
+    body_id = body.id
     for i in wanted:
         period = columns[i]
-        inside = inside_of.get(i, [])
+        inside = inside_of.get(i)
+        if inside is None:  # no unit inside: the cell is part of a longer period, or not applicable
+            inside, required, days_left, waiver = [], None, None, None
+            verdict = COARSER if i in spanned else Verdict.NOT_APPLICABLE
+        elif len(inside) == 1:
+            unit = inside[0]
+            verdict, required, days_left, waiver = unit.verdict, unit.rule.min_meetings, unit.days_left, unit.waiver
+        else:
+            verdict = _cell_verdict(inside, [True] if i in spanned else [])
+            required = max(u.required for u in inside)
+            days_left = next((u.days_left for u in inside if u.days_left is not None), None)
+            waiver = next((u.waiver for u in inside if u.waiver), None)
         counts = Counts()
         for month in period.months:
-            found = months.get((body.id, month))
+            found = months.get((body_id, month))
             if found:
-                counts += found
+                counts.held += found.held
+                counts.unconfirmed += found.unconfirmed
+                counts.upcoming += found.upcoming
         compliant, assessed = tally.get(i, (0, 0))
-        cells[i] = Cell(
-            body=body,
-            period=period,
-            verdict=_cell_verdict(inside, [True] if i in spanned else []),
-            units=inside,
-            counts=counts,
-            required=max((u.required for u in inside), default=None),
-            days_left=next((u.days_left for u in inside if u.days_left is not None), None),
-            waiver=next((u.waiver for u in inside if u.waiver), None),
-            compliant=compliant,
-            assessed=assessed,
+        cells[i] = _new_cell(
+            Cell, (body, period, verdict, inside, counts, required, days_left, waiver, compliant, assessed)
         )
     return cells
 
@@ -268,6 +299,56 @@ def stored_years(columns: list[CalendarPeriod], at: dt.datetime) -> tuple[int, i
     return (y0, y1) if y0 <= y1 else None
 
 
+class _Joined(Func):
+    """Several values as one text, separated by commas (NULL as an empty value)."""
+
+    arg_joiner = " || ',' || "
+    template = "%(expressions)s"
+    output_field = TextField()
+
+
+class _Concatenated(Aggregate):
+    """The texts of a group in one, separated by spaces, in the order the group's rows come: the same order for
+    every such aggregate of a query (they are fed the same rows in turn)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ' ')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+# A stored cell's values as one text: verdict last (any text), the others integers or empty (NULL).
+_STORED_VALUES = _Joined(
+    *(Cast(name, TextField()) for name in ("held", "unconfirmed")),
+    *(Coalesce(Cast(name, TextField()), Value("")) for name in ("required", "waiver_id")),
+    *(Cast(name, TextField()) for name in ("compliant", "assessed")),
+    F("verdict"),
+)
+
+
+class _StoredFields(dict):
+    """{a stored cell's values as ``_STORED_VALUES`` gives them: the cell's fields after its body and period},
+    each distinct text parsed once, when first looked up (a few dozen of them for 95,000 cells)."""
+
+    def __init__(self, waiver_by_id: dict[int, Waiver]):
+        super().__init__()
+        self.waiver_by_id = waiver_by_id
+        self.counts: dict[tuple[int, int], Counts] = {}  # read only: one instance per distinct count
+
+    def __missing__(self, text: str) -> tuple:
+        held, unconfirmed, required, waiver_id, compliant, assessed, verdict = text.split(",", 6)
+        key = (int(held), int(unconfirmed))
+        counts = self.counts.get(key)
+        if counts is None:
+            counts = self.counts[key] = Counts(key[0], key[1], 0)
+        waiver = self.waiver_by_id.get(int(waiver_id)) if waiver_id and int(waiver_id) else None
+        fields = (verdict, NO_UNITS, counts, int(required) if required else None, None, waiver)
+        fields = self[text] = (*fields, int(compliant), int(assessed))
+        return fields
+
+
 def _stored_cells(
     *,
     bodies: list[Body],
@@ -275,13 +356,21 @@ def _stored_cells(
     params: GridParams,
     waivers: dict[int, list[Waiver]],
     scope: QuerySet[Body],
-) -> dict[int, list[Cell | None]]:
+    complete: dict[int, tuple[int, int]],
+) -> tuple[dict[int, list[Cell | None]], tuple[int, int]]:
     """Two queries (stamps, cells): the stored cells of the closed whole years in view, for the bodies whose
-    inputs still match their cells' fingerprint; {body id: [cell, or None where evaluated live, per column]}.
-    A (body, year) not stored whole is left out (evaluated live)."""
+    inputs still match their cells' fingerprint; {body id: [cell, or None where evaluated live, per column]},
+    and the columns [lo, hi) of those years. A (body, year) not stored whole is left out (evaluated live).
+    ``complete`` receives the bodies that have every cell of those columns (the usual case), with what those
+    cells account for in the row's share (compliant, assessed: summed by the database).
+
+    The cells come one row per body (their starts and their values as two texts, and how many): about 95,000
+    cells by month were as many rows of nine values for the database to send and the driver to convert, and a
+    Python loop building each cell. A body's cells are now built in one pass of C iterators: each distinct
+    value text (a few dozen) is parsed once, and a cell is a tuple (``Cell``)."""
     years = stored_years(columns, params.at)
     if years is None or not bodies:
-        return {}
+        return {}, (0, 0)
     granularity = params.granularity
     per_year = 12 // MONTHS[granularity]
     by_id = {b.id: b for b in bodies}
@@ -294,67 +383,91 @@ def _stored_cells(
         "body_id", "fingerprint", "first_year", "last_year"
     ):
         body = by_id.get(body_id)
-        lo, hi = max(years[0], first_year), min(years[1], last_year)
-        if body is not None and lo <= hi and fingerprint == body_fingerprint(body, waivers.get(body_id, ())):
-            expected[body_id] = per_year * (hi - lo + 1)
+        first, last = max(years[0], first_year), min(years[1], last_year)
+        if body is not None and first <= last and fingerprint == body_fingerprint(body, waivers.get(body_id, ())):
+            expected[body_id] = per_year * (last - first + 1)
     if not expected:
-        return {}
+        return {}, (0, 0)
     stored = CadenceCell.objects.filter(
         kind=granularity, period_start__gte=dt.date(years[0], 1, 1), period_start__lte=dt.date(years[1], 12, 31)
     )
     if ids is not None:
         stored = stored.filter(body_id__in=ids)
-    fields = ("body_id", "period_start", "verdict", "held", "unconfirmed", "required", "waiver_id", "compliant")
-    rows = fetch_rows(stored.values_list(*fields, "assessed"))
+    per_body = (
+        stored.values("body_id")
+        .annotate(
+            starts=_Concatenated(Cast("period_start", TextField())),
+            values=_Concatenated(_STORED_VALUES),
+            n=Count("*"),
+            compliant=Sum("compliant"),
+            assessed=Sum("assessed"),
+        )
+        .order_by()
+        .values_list("body_id", "starts", "values", "n", "compliant", "assessed")
+    )
     n = len(columns)
     kept: dict[int, list[Cell | None]] = {body_id: [None] * n for body_id in expected}
-    index = {period.start: i for i, period in enumerate(columns)}
-    waiver_by_id = {w.pk: w for of_body in waivers.values() for w in of_body}
-    shared_counts: dict[tuple[int, int], Counts] = {}  # read only: one instance per distinct count
+    # A start as the database writes a date (ISO 8601; a start in any other form matches no column, and the
+    # body's cells are then evaluated live, which is always right).
+    index = {period.start.isoformat(): i for i, period in enumerate(columns)}
+    # The columns of the stored years, and their starts as the query gives them for a body whose every cell is
+    # there in column order (the order they are written in): then they are placed without a look-up each.
+    lo = index[dt.date(years[0], 1, 1).isoformat()]
+    hi = lo + per_year * (years[1] - years[0] + 1)
+    block, block_starts = columns[lo:hi], " ".join(period.start.isoformat() for period in columns[lo:hi])
+    fields = _StoredFields({w.pk: w for of_body in waivers.values() for w in of_body})
     found = dict.fromkeys(expected, 0)
-    for body_id, start, verdict, held, unconfirmed, required, waiver_id, compliant, assessed in rows:
+    for body_id, starts, values, count, compliant, assessed in fetch_rows(per_body):
         cells = kept.get(body_id)
-        i = index.get(start)
-        if cells is None or i is None:
+        if cells is None:
             continue
-        found[body_id] += 1
-        counts = shared_counts.get((held, unconfirmed))
-        if counts is None:
-            counts = shared_counts[(held, unconfirmed)] = Counts(held, unconfirmed, 0)
-        cells[i] = Cell(
-            by_id[body_id],
-            columns[i],
-            verdict,
-            [],
-            counts,
-            required,
-            None,
-            waiver_by_id.get(waiver_id) if waiver_id else None,
-            compliant,
-            assessed,
+        values = values.split(" ")
+        if len(values) != count:
+            continue  # a verdict holding the separator (written around the services): the body is evaluated live
+        body = repeat(by_id[body_id])
+        if starts == block_starts:
+            cells[lo:hi] = map(
+                _new_cell, repeat(Cell), map(add, zip(body, block, strict=False), map(fields.__getitem__, values))
+            )
+            complete[body_id] = (compliant, assessed)
+            found[body_id] = count
+            continue
+        at = list(map(index.get, starts.split(" ")))
+        if len(at) != count:
+            continue
+        if None in at:  # a start that is no column's (written around the services): skipped
+            at, values = [i for i in at if i is not None], [v for i, v in zip(at, values, strict=True) if i is not None]
+        made = map(
+            _new_cell,
+            repeat(Cell),
+            map(add, zip(body, map(columns.__getitem__, at), strict=False), map(fields.__getitem__, values)),
         )
+        for i, cell in zip(at, made, strict=True):
+            cells[i] = cell
+        found[body_id] = len(at)
     for body_id, cells in kept.items():
         if found[body_id] != expected[body_id]:  # not as stamped (tampered with): keep the whole years only
             per = Counter(cell.period.start.year for cell in cells if cell is not None)
             for i, cell in enumerate(cells):
                 if cell is not None and per[cell.period.start.year] != per_year:
                     cells[i] = None
-    return kept
+    return kept, (lo, hi)
 
 
 def _missing_runs(cells: list[Cell | None]) -> list[tuple[int, int]]:
-    """Maximal runs [lo, hi] of column indices without a cell."""
-    runs, lo = [], None
-    for i, cell in enumerate(cells):
-        if cell is not None:
-            if lo is not None:
-                runs.append((lo, i - 1))
-                lo = None
-        elif lo is None:
-            lo = i
-    if lo is not None:
-        runs.append((lo, len(cells) - 1))
-    return runs
+    """Maximal runs [lo, hi] of column indices without a cell (found by ``list.index``: the cells present are
+    skipped in C)."""
+    runs, last, i = [], len(cells) - 1, 0
+    while True:
+        try:
+            lo = cells.index(None, i)
+        except ValueError:
+            return runs
+        hi = lo
+        while hi < last and cells[hi + 1] is None:
+            hi += 1
+        runs.append((lo, hi))
+        i = hi + 1
 
 
 @contextmanager
@@ -394,9 +507,17 @@ def _cadence_grid(*, user, params: GridParams, stored: bool = True) -> Grid:
     n = len(columns)
     ids = scope_ids(scope)
     waivers = approved_waivers(ids)
-    kept = _stored_cells(bodies=bodies, columns=columns, params=params, waivers=waivers, scope=scope) if stored else {}
+    complete: dict[int, tuple[int, int]] = {}
+    kept, (lo, hi) = (
+        _stored_cells(bodies=bodies, columns=columns, params=params, waivers=waivers, scope=scope, complete=complete)
+        if stored
+        else ({}, (0, 0))
+    )
     table = {body.id: kept.get(body.id) or [None] * n for body in bodies}
-    runs = {body.id: _missing_runs(table[body.id]) for body in bodies}
+    # The columns evaluated live: those outside the stored years for a body with all its stored cells (no need
+    # to look), the runs without a cell otherwise.
+    around = [run for run in ((0, lo - 1), (hi, n - 1)) if run[0] <= run[1]]
+    runs = {body.id: around if body.id in complete else _missing_runs(table[body.id]) for body in bodies}
     segments = [(b, columns[lo].start, columns[hi].last_day) for b in bodies for lo, hi in runs[b.id]]
     by_body: dict[int, list[Unit]] = {}
     months: dict[tuple[int, dt.date], Counts] = {}
@@ -418,6 +539,7 @@ def _cadence_grid(*, user, params: GridParams, stored: bool = True) -> Grid:
     for body in bodies:
         cells = table[body.id]
         units = by_body.get(body.id, [])
+        live = {}
         if runs[body.id]:
             live = live_cells(
                 body=body,
@@ -430,13 +552,13 @@ def _cadence_grid(*, user, params: GridParams, stored: bool = True) -> Grid:
             )
             for i, cell in live.items():
                 cells[i] = cell
-        row = Row(body=body, cells=cells, units=units)
-        compliant = assessed = 0
-        for cell in cells:
-            compliant += cell.compliant
-            assessed += cell.assessed
-        row.compliant, row.assessed = compliant, assessed
-        grid.rows.append(row)
+        if body.id in complete:  # the stored cells' share as summed by the database, and the live cells'
+            compliant, assessed = complete[body.id]
+            compliant += sum(map(_COMPLIANT, live.values()))
+            assessed += sum(map(_ASSESSED, live.values()))
+        else:
+            compliant, assessed = sum(map(_COMPLIANT, cells)), sum(map(_ASSESSED, cells))
+        grid.rows.append(Row(body=body, cells=cells, units=units, compliant=compliant, assessed=assessed))
     return grid
 
 

@@ -371,6 +371,44 @@ def test_a_rebuild_repairs_tampered_cells(stored, auditor):
     assert _table() == reference
 
 
+def test_stored_cells_rewritten_or_stray_are_read_as_the_live_evaluation_gives_them(stored, auditor):
+    # Given a stored month written again (its row no longer among its body's others) and a stray row that
+    # starts on no column's first day
+    body = stored["E-MONTHLY"]
+    rewritten = CadenceCell.objects.get(body=body, kind="month", period_start=dt.date(2005, 2, 1))
+    rewritten.delete()
+    rewritten.pk = None
+    rewritten.save()
+    CadenceCell.objects.create(
+        body=body, kind="month", period_start=dt.date(2005, 3, 15), verdict="breach", held=0, unconfirmed=0,
+        compliant=0, assessed=1,
+    )  # fmt: skip
+    # When the grid of the stored years is computed
+    params = GridParams.build(
+        date_from=dt.date(2002, 1, 1), date_to=dt.date(2007, 12, 31), granularity="month", as_of=dt.date(2008, 2, 10)
+    )
+    stored_content, live_content, grid = _contents(auditor, params)
+    # Then it equals the live evaluation, every cell from the stored ones (the stray row ignored)
+    assert stored_content == live_content
+    assert all(cell.units == [] for row in grid.rows for cell in row.cells)
+
+
+def test_a_stored_value_that_cannot_be_read_back_leaves_the_body_to_the_live_evaluation(stored, auditor):
+    # Given a stored verdict holding a space (written around the services)
+    body = stored["E-MONTHLY"]
+    CadenceCell.objects.filter(body=body, kind="month", period_start=dt.date(2004, 2, 1)).update(verdict="a b")
+    params = GridParams.build(
+        date_from=dt.date(2002, 1, 1), date_to=dt.date(2007, 12, 31), granularity="month", as_of=dt.date(2008, 2, 10)
+    )
+    # When the grid is computed
+    stored_content, live_content, grid = _contents(auditor, params)
+    # Then that body is evaluated live (the others still come from the stored cells)
+    assert stored_content == live_content
+    rows = {row.body.code: row for row in grid.rows}
+    assert any(cell.units for cell in rows["E-MONTHLY"].cells)
+    assert all(cell.units == [] for code, row in rows.items() if code != "E-MONTHLY" for cell in row.cells)
+
+
 def test_the_hourly_job_repairs_counts_written_around_the_services(stored, auditor):
     # Given meetings of a stored year changed by a bulk update (no service, no hook)
     changed = Meeting.objects.filter(body__code="E-CHANGE", starts_at__year=2005, status=MeetingStatus.HELD)
