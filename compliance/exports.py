@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus.tables import CellStyle
 
 from committees.models import Period
 
@@ -58,6 +59,13 @@ PDF_TABLE_STYLE = (
     ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
     ("ALIGN", (1, 1), (-1, -1), "CENTER"),
 )
+
+
+def _pdf_row_height(line: list[str]) -> float:
+    """The height ReportLab gives a row of text cells in the table style above (its default leading and padding:
+    the style sets no other), given up front: otherwise every page split works out the rows' heights again."""
+    lines = 1 + max(value.count("\n") for value in line)
+    return CellStyle.leading * lines + CellStyle.bottomPadding + CellStyle.topPadding
 
 
 @functools.lru_cache(maxsize=4096)
@@ -192,7 +200,7 @@ def pdf_bytes(content: dict, *, title: str = "", footer: str = "") -> bytes:
                 style.append(("BACKGROUND", (run_start, r), (len(line) - 1, r), run_fill))
             line.append(share)
             data.append(line)
-        table = LongTable(data, repeatRows=1)
+        table = LongTable(data, repeatRows=1, rowHeights=[_pdf_row_height(line) for line in data])
         table.setStyle(TableStyle(style))
         story += [table, Spacer(1, 5 * mm)]
     doc.build(story)
