@@ -74,47 +74,42 @@ def _pdf_cell_text(verdict: str, held: int) -> str:
 
 
 def csv_bytes(content: dict) -> bytes:
-    """One line per body and period (the columns of ``selectors.grid_csv_rows``), written in one pass: each text
-    value is neutralised once (a body's code, name and share once per body, a period, verdict or waiver once)."""
-    safe = _SafeTexts()
-    lines: list[tuple] = []
-    add = lines.append
+    """One line per body and period (the columns of ``selectors.grid_csv_rows``), as ``csv.writer`` writes them.
+
+    Written as text rather than a list per line: each text value is neutralised and quoted once (a body's code,
+    name and share once per body, a period, verdict or waiver once), the counts are whole numbers as the content
+    holds them."""
+    field = _CsvFields()
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(CSV_HEADER)
+    parts = [buffer.getvalue()]
+    add = parts.append
     for row in content["rows"]:
         share = "" if row["share"] is None else f"{row['share']:.4f}"
-        body, name, share = _safe(row["body"]), _safe(row["name"]), _safe(share)
+        head = f"{field[row['body']]},{field[row['name']]},"
+        tail = f",{field[share]}\r\n"
         for cell in row["cells"]:
             required, days_left = cell["required"], cell["days_left"]
             add(
-                (
-                    body,
-                    name,
-                    safe[cell["period"]],
-                    safe[cell["verdict"]],
-                    cell["held"],
-                    cell["unconfirmed"],
-                    cell["upcoming"],
-                    "" if required is None else required,
-                    "" if days_left is None else days_left,
-                    safe[cell["waiver"]],
-                    share,
-                )
+                f"{head}{field[cell['period']]},{field[cell['verdict']]},{cell['held']},{cell['unconfirmed']},"
+                f"{cell['upcoming']},{'' if required is None else required},{'' if days_left is None else days_left},"
+                f"{field[cell['waiver']]}{tail}"
             )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    writer.writerows(lines)
-    return buffer.getvalue().encode("utf-8")
+    return "".join(parts).encode("utf-8")
 
 
 # The header the selector gives an empty report: the same columns, in the same order.
 CSV_HEADER = grid_csv_rows({"rows": []})[0]
 
 
-class _SafeTexts(dict):
-    """``_safe`` of each text, worked out once."""
+class _CsvFields(dict):
+    """A text as one field of a ``csv.writer`` line (default dialect: quoted only when it has to be), neutralised
+    first; worked out once per text. A field is quoted on its own merits, so it reads the same in any line."""
 
-    def __missing__(self, value):
-        text = self[value] = _safe(value)
+    def __missing__(self, value: str) -> str:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow([_safe(value), ""])
+        text = self[value] = buffer.getvalue()[: -len(",\r\n")]
         return text
 
 
