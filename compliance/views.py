@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from urllib.parse import quote
 
@@ -11,7 +12,6 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import floatformat
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -66,13 +66,14 @@ def heatmap_rows(grid, query: str) -> list[str]:
 
     What repeats is worked out once: the links' paths are reversed once for the page (with the body's code put
     in as ``reverse`` quotes it) and written relative to the report's own address, the cell's opening tag once
-    per body and verdict, its symbol and hidden text once per verdict and count, the share once per value."""
+    per body and verdict, its symbol and hidden text once per verdict and count, the share once per value; texts
+    are escaped as ``django.utils.html.escape`` escapes them, as plain strings (the row is marked safe once)."""
     granularity = grid.params.granularity
-    query = escape(query)
+    query = _text(query)
     report = reverse("compliance:report")
     cell_path = _relative(reverse("compliance:cell", args=[_CODE, granularity, _LABEL]), report)
     chart_path = reverse("compliance:chart", args=[_CODE])
-    unassessed = escape(_("no period assessed"))
+    unassessed = _text(_("no period assessed"))
     # (verdict, held) -> (the visible symbol and the start of the hidden text, the rest of the hidden text)
     contents: dict[tuple[str, int], tuple[str, str]] = {}
     verdict_texts: dict[str, str] = {}
@@ -80,13 +81,13 @@ def heatmap_rows(grid, query: str) -> list[str]:
     shares: dict[float, str] = {}
     rows = []
     for row in grid.rows:
-        code = escape(row.body.code)
+        code = _text(row.body.code)
         path_code = _path_segment(row.body.code)
-        cell_head, _sep, cell_tail = escape(cell_path.replace(_CODE, path_code)).partition(_LABEL)
+        cell_head, _sep, cell_tail = _text(cell_path.replace(_CODE, path_code)).partition(_LABEL)
         cell_tail = f"{cell_tail}?{query}"
-        chart = escape(chart_path.replace(_CODE, path_code))
+        chart = _text(chart_path.replace(_CODE, path_code))
         parts = [
-            f'<tr><th scope="row" class="text-nowrap"><a href="{chart}?{query}" title="{escape(row.body.name)}">'
+            f'<tr><th scope="row" class="text-nowrap"><a href="{chart}?{query}" title="{_text(row.body.name)}">'
             f"{code}</a></th>"
         ]
         add = parts.append
@@ -102,10 +103,10 @@ def heatmap_rows(grid, query: str) -> list[str]:
             if content is None:
                 verdict_text = verdict_texts.get(verdict)
                 if verdict_text is None:
-                    verdict_text = verdict_texts[verdict] = escape(cell.verdict_label)
+                    verdict_text = verdict_texts[verdict] = _text(cell.verdict_label)
                 held_text = held_texts.get(held)
                 if held_text is None:
-                    held_text = held_texts[held] = escape(
+                    held_text = held_texts[held] = _text(
                         ngettext("%(held)s meeting held", "%(held)s meetings held", held) % {"held": held}
                     )
                 content = contents[(verdict, held)] = (
@@ -129,6 +130,11 @@ def heatmap_rows(grid, query: str) -> list[str]:
         # period labels, numbers).
         rows.append(mark_safe("".join(parts)))  # nosec B308 B703
     return rows
+
+
+def _text(value) -> str:
+    """``django.utils.html.escape`` without the lazy-argument wrapper and the ``SafeString`` of each value."""
+    return html.escape(str(value))
 
 
 # Placeholders put in a reversed path, then replaced by each body's code and each period's label.
