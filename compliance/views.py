@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import json
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
-from django.utils.html import escape
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -60,53 +62,95 @@ def _filter_form(request) -> GridFilterForm:
 def heatmap_rows(grid, query: str) -> list[str]:
     """The heatmap's rows as HTML. Built here rather than in the template: a grid of all bodies over 25 years
     has about 8,000 cells, which the template engine renders in seconds (a ``{% url %}`` and a plural
-    ``blocktranslate`` per cell), plain string building in milliseconds. Every value is escaped or ours."""
+    ``blocktranslate`` per cell), plain string building in milliseconds. Every value is escaped or ours.
+
+    What repeats is worked out once: the links' paths are reversed once for the page (with the body's code put
+    in as ``reverse`` quotes it) and written relative to the report's own address, the cell's opening tag once
+    per body and verdict, its symbol and hidden text once per verdict and count, the share once per value; texts
+    are escaped as ``django.utils.html.escape`` escapes them, as plain strings (the row is marked safe once)."""
     granularity = grid.params.granularity
-    query = escape(query)
-    labels: dict[str, str] = {}
+    query = _text(query)
+    report = reverse("compliance:report")
+    cell_path = _relative(reverse("compliance:cell", args=[_CODE, granularity, _LABEL]), report)
+    chart_path = reverse("compliance:chart", args=[_CODE])
+    unassessed = _text(_("no period assessed"))
+    # (verdict, held) -> (the visible symbol and the start of the hidden text, the rest of the hidden text)
+    contents: dict[tuple[str, int], tuple[str, str]] = {}
+    verdict_texts: dict[str, str] = {}
     held_texts: dict[int, str] = {}
-    unassessed = escape(_("no period assessed"))
+    shares: dict[float, str] = {}
     rows = []
     for row in grid.rows:
-        code = escape(row.body.code)
-        head, _sep, tail = escape(reverse("compliance:cell", args=[row.body.code, granularity, "LABEL"])).rpartition(
-            "LABEL"
-        )
-        chart = escape(reverse("compliance:chart", args=[row.body.code]))
+        code = _text(row.body.code)
+        path_code = _path_segment(row.body.code)
+        cell_head, _sep, cell_tail = _text(cell_path.replace(_CODE, path_code)).partition(_LABEL)
+        cell_tail = f"{cell_tail}?{query}"
+        chart = _text(chart_path.replace(_CODE, path_code))
         parts = [
-            f'<tr><th scope="row" class="text-nowrap"><a href="{chart}?{query}" title="{escape(row.body.name)}">'
+            f'<tr><th scope="row" class="text-nowrap"><a href="{chart}?{query}" title="{_text(row.body.name)}">'
             f"{code}</a></th>"
         ]
+        add = parts.append
+        openings: dict[str, str] = {}
         for cell in row.cells:
             verdict, label, held = cell.verdict, cell.period.label, cell.counts.held
-            verdict_text = labels.get(verdict)
-            if verdict_text is None:
-                verdict_text = labels[verdict] = escape(cell.verdict_label)
-            held_text = held_texts.get(held)
-            if held_text is None:
-                held_text = held_texts[held] = escape(
-                    ngettext("%(held)s meeting held", "%(held)s meetings held", held) % {"held": held}
+            opening = openings.get(verdict)
+            if opening is None:
+                opening = openings[verdict] = (
+                    f'<td class="hm-cell hm-{verdict}" data-verdict="{verdict}" data-body="{code}" data-period="'
                 )
-            parts.append(
-                f'<td class="hm-cell hm-{verdict}" data-verdict="{verdict}" data-body="{code}" data-period="{label}">'
-                f'<a href="{head}{label}{tail}?{query}"><span aria-hidden="true">{cell.symbol}'
-                f"{f' {held}' if held else ''}</span>"
-                f'<span class="visually-hidden">{code} {label}: {verdict_text}, {held_text}</span></a></td>'
-            )
+            content = contents.get((verdict, held))
+            if content is None:
+                verdict_text = verdict_texts.get(verdict)
+                if verdict_text is None:
+                    verdict_text = verdict_texts[verdict] = _text(cell.verdict_label)
+                held_text = held_texts.get(held)
+                if held_text is None:
+                    held_text = held_texts[held] = _text(
+                        ngettext("%(held)s meeting held", "%(held)s meetings held", held) % {"held": held}
+                    )
+                content = contents[(verdict, held)] = (
+                    f'<span aria-hidden="true">{cell.symbol}{f" {held}" if held else ""}</span>'
+                    '<span class="visually-hidden">',
+                    f": {verdict_text}, {held_text}</span></a></td>",
+                )
+            add(f'{opening}{label}"><a href="{cell_head}{label}{cell_tail}">{content[0]}{code} {label}{content[1]}')
         share = row.share_percent
         if row.share is None:
-            parts.append(
-                f'<td class="text-end text-nowrap" data-share=""><span title="{unassessed}">–</span></td></tr>'
-            )
+            add(f'<td class="text-end text-nowrap" data-share=""><span title="{unassessed}">–</span></td></tr>')
         else:
-            parts.append(
-                f'<td class="text-end text-nowrap" data-share="{share}">{floatformat(share, 1)} %<span class="small '
+            share_text = shares.get(share)
+            if share_text is None:
+                share_text = shares[share] = floatformat(share, 1)
+            add(
+                f'<td class="text-end text-nowrap" data-share="{share}">{share_text} %<span class="small '
                 f'text-body-secondary"> ({row.compliant}/{row.assessed})</span></td></tr>'
             )
         # Reviewed: every interpolated value is escaped above or is the application's own (verdict codes, symbols,
         # period labels, numbers).
         rows.append(mark_safe("".join(parts)))  # nosec B308 B703
     return rows
+
+
+def _text(value) -> str:
+    """``django.utils.html.escape`` without the lazy-argument wrapper and the ``SafeString`` of each value."""
+    return html.escape(str(value))
+
+
+# Placeholders put in a reversed path, then replaced by each body's code and each period's label.
+_CODE, _LABEL = "NRC-CODE-PLACEHOLDER", "NRC-LABEL-PLACEHOLDER"
+
+
+def _path_segment(value: str) -> str:
+    """A path argument as ``reverse`` writes it (quoted, RFC 3986 sub-delimiters and ``~:@`` kept)."""
+    if "/" in value:  # no path of the report matches it: reverse says so
+        raise NoReverseMatch(f"{value!r} is not a path segment")
+    return quote(value, safe=RFC3986_SUBDELIMS + "~:@")
+
+
+def _relative(path: str, base: str) -> str:
+    """``path`` relative to the page at ``base`` (a directory: it ends with a slash) when it lies below it."""
+    return path[len(base) :] if base.endswith("/") and path.startswith(base) and len(path) > len(base) else path
 
 
 def _legend() -> list[dict]:

@@ -175,3 +175,78 @@ def test_check_cadence_prints_the_verdicts(body):
 def test_check_cadence_refuses_bad_input(db, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("check_cadence", *args, stdout=io.StringIO())
+
+
+def _content_with_every_kind_of_value() -> dict:
+    cell = {"period": "2004-08", "verdict": "breach", "held": 0, "unconfirmed": 1, "upcoming": 0}
+    return {
+        "parameters": {},
+        "columns": ["2004-08", "2004-09"],
+        "rows": [
+            {
+                "body": '-NRC, "A"',
+                "name": "@Body\nwith a line break",
+                "share": 0.91666,
+                "cells": [
+                    {**cell, "required": 1, "days_left": -3, "waiver": "+Recess, summer"},
+                    {
+                        **cell,
+                        "period": "2004-09",
+                        "verdict": "compliant",
+                        "required": None,
+                        "days_left": None,
+                        "waiver": "",
+                    },
+                ],
+            },
+            {
+                "body": "NRC-B",
+                "name": "B",
+                "share": None,
+                "cells": [{**cell, "required": 2, "days_left": 5, "waiver": "=1+1"}],
+            },
+        ],
+    }
+
+
+def test_the_csv_is_what_csv_writer_writes_of_the_selector_s_lines_with_formulas_neutralised():
+    # Given content with texts that start like formulas, contain commas, quotes and line breaks, and empty values
+    from compliance.exports import _safe
+    from compliance.selectors import grid_csv_rows
+
+    content = _content_with_every_kind_of_value()
+    # when it is exported, then the bytes are those of csv.writer over the selector's lines, each value neutralised
+    expected = io.StringIO()
+    csv.writer(expected).writerows([[_safe(v) for v in line] for line in grid_csv_rows(content)])
+    assert csv_bytes(content) == expected.getvalue().encode("utf-8")
+    assert list(csv.reader(io.StringIO(csv_bytes(content).decode())))[1:] == [
+        [
+            '\'-NRC, "A"',
+            "'@Body\nwith a line break",
+            "2004-08",
+            "breach",
+            "0",
+            "1",
+            "0",
+            "1",
+            "-3",
+            "'+Recess, summer",
+            "0.9167",
+        ],
+        ['\'-NRC, "A"', "'@Body\nwith a line break", "2004-09", "compliant", "0", "1", "0", "", "", "", "0.9167"],
+        ["NRC-B", "B", "2004-08", "breach", "0", "1", "0", "2", "5", "'=1+1", ""],
+    ]
+
+
+def test_the_pdf_row_heights_given_are_those_reportlab_works_out(auditor, body, monkeypatch):
+    # Given the grid of one body over 2004, printed reproducibly (no time stamp or random document id)
+    from reportlab import rl_config
+
+    from compliance import exports
+
+    monkeypatch.setattr(rl_config, "invariant", 1)
+    content = grid_content(cadence_grid(user=auditor, params=_params(body_codes=(body.code,))))
+    given = pdf_bytes(content)
+    # when ReportLab is left to work out the rows' heights itself, then the file is byte for byte the same
+    monkeypatch.setattr(exports, "_pdf_row_height", lambda line: None)
+    assert pdf_bytes(content) == given

@@ -4,11 +4,13 @@ import csv
 import datetime as dt
 import io
 import re
-from urllib.parse import urlencode
+from html import unescape
+from urllib.parse import quote, quote_plus, urlencode, urljoin
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from compliance.models import Flag, IssuedReport, Waiver
 from compliance.periods import midnight
@@ -38,6 +40,26 @@ def test_every_role_sees_the_report(request, body, fixture):
     assert "NRC(TEST) 2004-08: breach, 0 meetings held" in html
     assert '<th scope="col" class="hm-period">2004-08</th>' in html
     assert ("Issue report" in html) is (fixture != "delegation_client")
+
+
+@pytest.mark.parametrize("code", ["NRC(TEST)", "NRC T&1é"])
+def test_each_cell_links_to_its_drill_down_relative_to_the_report(auditor_client, reference, code):
+    # Given a body whose code needs quoting in a path or escaping in HTML
+    body = monthly_body(code=code, rank=1)
+    held_every_month(body, dt.date(2004, 7, 1), dt.date(2004, 9, 1), skip={(2004, 8)})
+    # when the report is shown
+    html = auditor_client.get(f"/compliance/?{QUERY}&body={quote(code)}").content.decode()
+    # then each cell's link, read relative to the report, is the drill-down's address with the report's filters
+    links = re.findall(r'<td class="hm-cell[^>]*><a href="([^"]*)"', html)
+    query = "from=2004-07-01&to=2004-09-30&granularity=month&body=" + quote_plus(code) + "&as_of=2006-01-01"
+    assert [urljoin("/compliance/", unescape(link)) for link in links] == [
+        reverse("compliance:cell", args=[code, "month", label]) + "?" + query
+        for label in ("2004-07", "2004-08", "2004-09")
+    ]
+    assert links[1].startswith("cell/")
+    # and the link leads to the cell's verdict
+    response = auditor_client.get(urljoin("/compliance/", unescape(links[1])))
+    assert 'id="cell-verdict" data-verdict="breach"' in response.content.decode()
 
 
 def test_the_report_page_query_count_does_not_grow_with_bodies(auditor_client, body):
