@@ -13,10 +13,12 @@ GRID_TARGET_S = 0.1
 JOB_TARGET_S = 5.0
 
 
-def direct_targets(user) -> list[tuple[str, Callable[[], object], int, float, str]]:
-    """(name, function of no arguments, runs, target in seconds, note)."""
+def direct_targets(user) -> list[tuple[str, Callable[[], object], int, float, str, bool]]:
+    """(name, function of no arguments, runs, target in seconds, note, one of the issue's targets). The issue's
+    grid target is the grid of all bodies over 25 years, one column a year (25 columns); the same grid by month
+    (300 columns, 95,000 cells) is timed beside it against the same 100 ms."""
     targets = []
-    for granularity, runs in (("year", 5), ("month", 1)):
+    for granularity, runs in (("year", 5), ("month", 3)):
         grid = compliance_grid_all(user, granularity)
         if grid is not None:
             targets.append(
@@ -26,6 +28,7 @@ def direct_targets(user) -> list[tuple[str, Callable[[], object], int, float, st
                     runs,
                     GRID_TARGET_S,
                     "`compliance.selectors.cadence_grid`",
+                    granularity == "year",
                 )
             )
     job = cadence_job()
@@ -37,6 +40,7 @@ def direct_targets(user) -> list[tuple[str, Callable[[], object], int, float, st
                 3,
                 JOB_TARGET_S,
                 "`compliance.services.cadence_flags_refresh`; flags already present (the generator ran it once)",
+                True,
             )
         )
     return targets
