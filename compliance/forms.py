@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Period
 from committees.selectors import bodies_visible_to
+from nrc.widgets import quick_selects
 
 from .evaluation import COUNCIL_ESTABLISHED
 from .models import WaiverKind
@@ -108,6 +109,7 @@ class WaiverProposeForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bodies"].queryset = bodies_visible_to(user).order_by("rank", "code")
+        quick_selects(self)
 
 
 class WaiverDecisionForm(forms.Form):

@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from nrc.widgets import quick_selects
+
 from .models import WorkItemStatus
 
 
@@ -52,6 +54,7 @@ class AreaAddForm(CrispyForm):
     def __init__(self, *args, decisions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].queryset = decisions
+        quick_selects(self)  # every adopted decision (1,200 and more)
 
 
 class WorkProgrammeForm(CrispyForm):

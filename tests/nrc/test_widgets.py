@@ -1,35 +1,86 @@
-"""QuickSelect writes the markup Django's Select writes, without a template per option."""
+"""The quick selects write the markup Django's selects write, without a template per option."""
 
 import re
 
 import pytest
+from crispy_forms.utils import render_crispy_form
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.safestring import mark_safe
 
 from committees.models import Body
-from nrc.widgets import QuickSelect, quick_selects
+from nrc.forms import PreferencesForm
+from nrc.widgets import QuickSelect, QuickSelectMultiple, quick_selects
 
 pytestmark = pytest.mark.django_db
 
 
 class _Form(forms.Form):
     body = forms.ModelChoiceField(queryset=Body.objects.order_by("rank", "code"), required=False)
-    kind = forms.ChoiceField(choices=[("a", "A & <b>"), ("b", "B")])
-    many = forms.MultipleChoiceField(choices=[("a", "A")], required=False)
+    kind = forms.ChoiceField(choices=[("a", "A & <b>"), ("b", "B"), ("b", "B again"), ("c", mark_safe("<i>C</i>"))])
+    many = forms.MultipleChoiceField(choices=[("a", "A"), ("b", "B"), ("c", 'C "quoted"')], required=False)
+    bodies = forms.ModelMultipleChoiceField(
+        queryset=Body.objects.order_by("rank", "code"), widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    grouped = forms.ChoiceField(choices=[("Group", [("x", "X"), ("y", "Y")]), ("z", "Z")], required=False)
 
 
 def _squeeze(html: str) -> str:
     return re.sub(r">\s+<", "><", str(html)).strip()
 
 
-@pytest.mark.parametrize("data", [{}, {"body": "2", "kind": "b"}, {"body": "999999", "kind": "x"}])
-def test_quick_select_renders_what_django_renders(reference, data):
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"body": "2", "kind": "b", "many": ["a", "c"], "bodies": ["1", "3"], "grouped": "y"},
+        {"body": "999999", "kind": "x", "many": ["x"], "bodies": ["999999"], "grouped": "q"},
+    ],
+)
+def test_quick_selects_render_what_django_renders(reference, data):
     # Given the same form rendered with Django's selects and with quick selects
     plain, quick = _Form(data or None), quick_selects(_Form(data or None))
     plain.is_bound and plain.is_valid()
     quick.is_bound and quick.is_valid()
-    # then the single-choice selects are swapped (the multiple one is left alone) and the markup is the same
-    assert [type(f.widget) for f in quick.fields.values()] == [QuickSelect, QuickSelect, forms.SelectMultiple]
-    for name in ("body", "kind"):
+    # then every select is swapped and the markup is the same (with errors, selections and option groups)
+    assert [type(f.widget) for f in quick.fields.values()] == [
+        QuickSelect,
+        QuickSelect,
+        QuickSelectMultiple,
+        QuickSelectMultiple,
+        QuickSelect,
+    ]
+    for name in ("body", "kind", "many", "bodies", "grouped"):
         assert _squeeze(quick[name]) == _squeeze(plain[name])
     assert Body.objects.count() > 10
     assert "A &amp; &lt;b&gt;" in str(quick["kind"])
+    assert "<i>C</i>" in str(quick["kind"])
+
+
+def test_a_single_select_selects_the_first_option_of_a_repeated_value(reference):
+    # Given a choice whose value appears twice
+    form = quick_selects(_Form({"kind": "b"}))
+    # then only the first of them is selected, as Django does
+    assert _squeeze(form["kind"]).count(" selected") == 1
+    assert '<option value="b" selected>B</option><option value="b">B again</option>' in _squeeze(form["kind"])
+
+
+def test_a_model_select_reads_its_rows_in_one_query(reference):
+    # Given a form with a select of every body
+    form = quick_selects(_Form())
+    # when the select is rendered
+    with CaptureQueriesContext(connection) as queries:
+        html = str(form["body"])
+    # then the rows are read once (no count before them)
+    assert len(queries) == 1
+    assert html.count("<option") == Body.objects.count() + 1
+
+
+def test_crispy_forms_gives_quick_selects_the_classes_of_djangos(secretariat):
+    # Given the preferences form (quick selects) rendered by crispy forms
+    html = render_crispy_form(PreferencesForm(instance=secretariat))
+    # then the selects carry the classes Django's Select carries there
+    assert '<select name="language" class="select form-select" id="id_language">' in html
+    assert '<select name="time_zone" class="select form-select" id="id_time_zone">' in html
+    assert "quickselect" not in html
