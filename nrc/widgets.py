@@ -15,8 +15,10 @@ markup classes stay the same.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Iterable
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 
@@ -83,3 +85,23 @@ def quick_selects(form: forms.Form) -> forms.Form:
             quick.is_required = widget.is_required
             field.widget = quick
     return form
+
+
+class _Rows(BaseChoiceIterator):
+    """The empty choice, then the rows: read when the select renders (not to decide on ``required``)."""
+
+    def __init__(self, empty: list, rows: Callable[[], Iterable[tuple]]):
+        self.empty, self.rows = empty, rows
+
+    def __iter__(self):
+        yield from self.empty
+        yield from self.rows()
+
+
+def model_choice_rows(field: forms.ModelChoiceField, rows: Callable[[], Iterable[tuple]]) -> None:
+    """Render the model choice ``field`` with ``rows()``: its ``(pk, label)`` pairs, read as values (building a
+    model instance per option costs ten times more: 10 ms for 1,200 decisions), after its empty choice. The
+    labels must be what ``label_from_instance`` gives. The field's queryset still checks a submitted value.
+    Call it after the field's queryset is set (setting it resets the widget's choices)."""
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+    field.widget.choices = _Rows(empty, rows)

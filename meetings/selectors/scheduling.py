@@ -21,10 +21,10 @@ from drf_spectacular.utils import extend_schema_field
 
 from committees.levels import level_label
 from committees.models import Body, Member, Role
-from committees.selectors import bodies_visible_to, body_members_on
+from committees.selectors import bodies_visible_to, body_choice_rows, body_members_on
 from cooperation.models import CooperationArea
 from nrc.errors import ValidationError
-from nrc.widgets import quick_selects
+from nrc.widgets import model_choice_rows, quick_selects
 
 from ..models import (
     AgendaItem,
@@ -97,6 +97,7 @@ class MeetingFilter(django_filters.FilterSet):
             field.widget.attrs.setdefault("class", css)
             if name in ("from", "to"):
                 field.widget.input_type = "date"
+        model_choice_rows(form.fields["body"], lambda: body_choice_rows(form.fields["body"].queryset))
         return quick_selects(form)
 
     def filter_area(self, queryset, name, value):

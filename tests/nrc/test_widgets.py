@@ -7,11 +7,13 @@ from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from committees.models import Body
+from committees.selectors import body_choice_rows
 from nrc.forms import PreferencesForm
-from nrc.widgets import QuickSelect, QuickSelectMultiple, quick_selects
+from nrc.widgets import QuickSelect, QuickSelectMultiple, model_choice_rows, quick_selects
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +86,41 @@ def test_crispy_forms_gives_quick_selects_the_classes_of_djangos(secretariat):
     assert '<select name="language" class="select form-select" id="id_language">' in html
     assert '<select name="time_zone" class="select form-select" id="id_time_zone">' in html
     assert "quickselect" not in html
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ru"])
+def test_body_choice_rows_label_bodies_as_their_str(reference, language):
+    # Given every body, in the order of a select
+    bodies = Body.objects.order_by("rank", "code")
+    # when they are read as a select's rows in a language
+    with translation.override(language):
+        rows = body_choice_rows(bodies)
+        expected = [(body.pk, str(body)) for body in bodies]
+    # then each row is the body's key and its label
+    assert rows == expected
+    assert len(rows) == Body.objects.count()
+
+
+def test_a_select_of_model_rows_renders_what_the_model_select_renders(reference):
+    # Given a model select as Django renders it and the same select given its rows as values
+    bodies = Body.objects.order_by("rank", "code")
+    chosen = bodies[3].pk
+    plain = _Form({"body": str(chosen)})
+    quick = _Form({"body": str(chosen)})
+    model_choice_rows(quick.fields["body"], lambda: body_choice_rows(bodies))
+    quick_selects(quick)
+    plain.is_valid(), quick.is_valid()
+    # when both are rendered
+    with CaptureQueriesContext(connection) as queries:
+        html = str(quick["body"])
+    # then the markup is the same, read in one query
+    assert _squeeze(html) == _squeeze(plain["body"])
+    assert len(queries) == 1
+    assert f'<option value="{chosen}" selected>' in html
+    # and the queryset still decides what may be submitted
+    assert quick.is_valid() is False  # "kind" and "bodies" are missing
+    assert quick.cleaned_data["body"].pk == chosen
+    refused = _Form({"body": "999999"})
+    model_choice_rows(refused.fields["body"], lambda: [(999999, "Nowhere")])
+    refused.is_valid()
+    assert "body" in refused.errors
