@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import get_language
+
+from cooperation.models import name_choice_rows
 
 from .models import Body, CadenceRule, Member, Period, Role
 
@@ -35,14 +36,7 @@ def bodies_visible_to(user) -> QuerySet[Body]:
 
 def body_choice_rows(bodies: QuerySet[Body]) -> list[tuple[int, str]]:
     """``(pk, str(body))`` for each of ``bodies``, in their order, read as values: a select's options."""
-    name = f"name_{(get_language() or 'en')[:2]}"
-    if name not in ("name_fr", "name_ru"):
-        name = "name_en"
-    # As Body.__str__ and TranslatedNameMixin.translated: the name in the active language, else the English one.
-    return [
-        (pk, f"{code} – {local or english}")
-        for pk, code, english, local in bodies.values_list("pk", "code", "name_en", name)
-    ]
+    return name_choice_rows(bodies, code=True)
 
 
 def body_list(*, user) -> QuerySet[Body]:

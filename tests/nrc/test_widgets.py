@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from committees.models import Body
+from committees.models import Body, Member
 from committees.selectors import body_choice_rows
+from cooperation.models import CooperationArea, name_choice_rows
 from nrc.forms import PreferencesForm
 from nrc.widgets import QuickSelect, QuickSelectMultiple, model_choice_rows, quick_selects
 
@@ -124,3 +125,15 @@ def test_a_select_of_model_rows_renders_what_the_model_select_renders(reference)
     model_choice_rows(refused.fields["body"], lambda: [(999999, "Nowhere")])
     refused.is_valid()
     assert "body" in refused.errors
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ru"])
+def test_name_choice_rows_label_areas_and_members_as_their_str(reference, language):
+    # Given the areas (keyed by code, as the decision filter keys them) and the members, in a language
+    with translation.override(language):
+        areas = CooperationArea.objects.order_by("position")
+        members = Member.objects.order_by("name_en")
+        # then their rows are their keys and their labels
+        assert name_choice_rows(areas, key="code", code=True) == [(area.code, str(area)) for area in areas]
+        assert name_choice_rows(members) == [(member.pk, str(member)) for member in members]
+    assert len(name_choice_rows(members)) == Member.objects.count() > 20
