@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.forms import CrispyForm, DateInput
-from nrc.widgets import quick_selects
+from nrc.widgets import model_choice_rows, quick_selects
 
 from .models import Basis, BodyKind, Period
+from .selectors import body_choice_rows
 
 GROUP_KIND_CHOICES = [
     (BodyKind.WORKING_GROUP, BodyKind.WORKING_GROUP.label),
@@ -64,6 +65,7 @@ class BodyCreateForm(CrispyForm):
         against); ``offered_decisions``: the ones the select lists (the latest, not every decision ever)."""
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parents
+        model_choice_rows(self.fields["parent"], lambda: body_choice_rows(parents))
         self.fields["areas"].queryset = areas
         self.fields["participants"].queryset = members
         field = self.fields["established_by"]

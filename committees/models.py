@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import CooperationArea, TranslatedNameMixin
+from nrc.choices import ChoiceDisplayMixin
 
 
 class Role(models.TextChoices):
@@ -132,7 +133,7 @@ class BodyQuerySet(models.QuerySet):
         return self.filter(kind__in=[BodyKind.WORKING_GROUP, BodyKind.COMMITTEE, BodyKind.EXPERT_GROUP])
 
 
-class Body(TranslatedNameMixin, models.Model):
+class Body(ChoiceDisplayMixin, TranslatedNameMixin, models.Model):
     """Anything that meets: the Council at each level, its committees, military formats and working groups."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)

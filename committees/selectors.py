@@ -10,6 +10,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cooperation.models import name_choice_rows
+
 from .models import Body, CadenceRule, Member, Period, Role
 
 
@@ -30,6 +32,11 @@ def bodies_visible_to(user) -> QuerySet[Body]:
         ids = Body.objects.filter(q).values("pk")
         qs = qs.filter(pk__in=ids)
     return qs
+
+
+def body_choice_rows(bodies: QuerySet[Body]) -> list[tuple[int, str]]:
+    """``(pk, str(body))`` for each of ``bodies``, in their order, read as values: a select's options."""
+    return name_choice_rows(bodies, code=True)
 
 
 def body_list(*, user) -> QuerySet[Body]:

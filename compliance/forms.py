@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Period
-from committees.selectors import bodies_visible_to
+from committees.selectors import bodies_visible_to, body_choice_rows
+from nrc.widgets import model_choice_rows, quick_selects
 
 from .evaluation import COUNCIL_ESTABLISHED
 from .models import WaiverKind
@@ -107,7 +108,9 @@ class WaiverProposeForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["bodies"].queryset = bodies_visible_to(user).order_by("rank", "code")
+        bodies = self.fields["bodies"].queryset = bodies_visible_to(user).order_by("rank", "code")
+        model_choice_rows(self.fields["bodies"], lambda: body_choice_rows(bodies))
+        quick_selects(self)
 
 
 class WaiverDecisionForm(forms.Form):

@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from nrc.widgets import model_choice_rows, quick_selects
+
 from .models import WorkItemStatus
 
 
@@ -52,6 +54,9 @@ class AreaAddForm(CrispyForm):
     def __init__(self, *args, decisions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].queryset = decisions
+        # Every adopted decision (1,200 and more), labelled as JointDecision.__str__ labels it.
+        model_choice_rows(self.fields["decision"], lambda: decisions.values_list("pk", "reference"))
+        quick_selects(self)
 
 
 class WorkProgrammeForm(CrispyForm):

@@ -21,6 +21,22 @@ class TranslatedNameMixin:
         return self.translated("name")
 
 
+def name_choice_rows(queryset, *, key: str = "pk", code: bool = False) -> list[tuple]:
+    """``(key, label)`` for each row of ``queryset`` (a model with ``TranslatedNameMixin``), in its order, read as
+    values: a select's options. The label is the name in the active language, else the English one, as
+    ``TranslatedNameMixin.name`` gives it; with ``code``, ``"<code> – <name>"`` (as areas and bodies write
+    themselves)."""
+    column = f"name_{(get_language() or 'en')[:2]}"
+    if column not in ("name_fr", "name_ru"):
+        column = "name_en"
+    if code:
+        return [
+            (value, f"{row_code} – {local or english}")
+            for value, row_code, english, local in queryset.values_list(key, "code", "name_en", column)
+        ]
+    return [(value, local or english) for value, english, local in queryset.values_list(key, "name_en", column)]
+
+
 class CooperationArea(TranslatedNameMixin, models.Model):
     code = models.SlugField(_("code"), max_length=16, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=200)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Body, Member
 from cooperation.models import CooperationArea
+from nrc.choices import ChoiceDisplayMixin
 
 
 class Venue(models.Model):
@@ -80,7 +81,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(starts_at__lt=end, ends_at__gt=start)
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceDisplayMixin, models.Model):
     """One sitting of one body. Times are stored in UTC and shown in the user's zone."""
 
     body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="meetings")
@@ -297,7 +298,7 @@ class SessionRequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class SessionRequest(models.Model):
+class SessionRequest(ChoiceDisplayMixin, models.Model):
     """A request for an extraordinary session, by a member or by the NATO Secretary General."""
 
     body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="session_requests")
@@ -399,7 +400,7 @@ class DecisionStatus(models.TextChoices):
     SILENCE_BROKEN = "silence_broken", _("Silence broken")
 
 
-class JointDecision(models.Model):
+class JointDecision(ChoiceDisplayMixin, models.Model):
     """A decision of the Council, taken at a meeting by consensus or by silence procedure."""
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="decisions")

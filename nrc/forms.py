@@ -1,3 +1,4 @@
+import functools
 import zoneinfo
 
 from crispy_forms.helper import FormHelper
@@ -7,11 +8,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from .widgets import quick_selects
 
-def _time_zone_choices():
-    return [
+
+@functools.cache
+def _time_zone_choices() -> tuple[tuple[str, str], ...]:
+    """Read once per process: listing the zones walks the time zone database on disk (about 30 ms)."""
+    return tuple(
         (name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name and not name.startswith("Etc/")
-    ]
+    )
 
 
 class PreferencesForm(forms.ModelForm):
@@ -24,6 +29,7 @@ class PreferencesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        quick_selects(self)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save preferences")))
 

@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Body
+from committees.selectors import body_choice_rows
 from cooperation.forms import CrispyForm
-from cooperation.models import CooperationArea
-from nrc.widgets import quick_selects
+from cooperation.models import CooperationArea, name_choice_rows
+from nrc.widgets import model_choice_rows, quick_selects
 
 from ..models import DecisionMethod, DecisionStatus, IssueStatus
 
@@ -105,6 +106,11 @@ class DecisionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if bodies is not None:
             self.fields["body"].queryset = bodies
+        bodies = self.fields["body"].queryset
+        model_choice_rows(self.fields["body"], lambda: body_choice_rows(bodies))
+        areas = self.fields["area"].queryset
+        model_choice_rows(self.fields["area"], lambda: name_choice_rows(areas, key="code", code=True))
+        quick_selects(self)
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if is_select else "form-control"

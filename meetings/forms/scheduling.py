@@ -6,9 +6,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from committees.selectors import bodies_visible_to
+from committees.selectors import bodies_visible_to, body_choice_rows
 from cooperation.models import CooperationArea
-from nrc.widgets import quick_selects
+from nrc.widgets import model_choice_rows, quick_selects
 
 from ..models import AttendanceStatus, Classification, MeetingKind, PaperLanguage, Venue
 
@@ -46,7 +46,8 @@ class MeetingForm(_SlotMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = bodies_visible_to(user).order_by("rank", "code")
+        bodies = self.fields["body"].queryset = bodies_visible_to(user).order_by("rank", "code")
+        model_choice_rows(self.fields["body"], lambda: body_choice_rows(bodies))
         quick_selects(self)
 
 
@@ -111,7 +112,8 @@ class SeriesForm(_SlotMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = bodies_visible_to(user).order_by("rank", "code")
+        bodies = self.fields["body"].queryset = bodies_visible_to(user).order_by("rank", "code")
+        model_choice_rows(self.fields["body"], lambda: body_choice_rows(bodies))
         quick_selects(self)
 
 

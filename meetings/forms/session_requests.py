@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Body
+from nrc.widgets import quick_selects
 
 from ..models import SessionRequest, SessionRequestStatus, Urgency, Venue
 from ..services.session_requests import MAX_PROPOSED_SLOTS, SlotInput
@@ -148,6 +149,12 @@ class WithdrawForm(forms.Form):
         self.helper = _NoTagHelper()
 
 
+class _QuickSelectsForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        quick_selects(self)
+
+
 class SessionRequestFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SessionRequestStatus.choices)
     body = django_filters.ModelChoiceFilter(
@@ -158,3 +165,4 @@ class SessionRequestFilter(django_filters.FilterSet):
     class Meta:
         model = SessionRequest
         fields = ["status", "body", "year"]
+        form = _QuickSelectsForm

@@ -200,6 +200,9 @@ SECRETARIAT_EMAIL = env("NRC_SECRETARIAT_EMAIL", default="nrc-secretariat@localh
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Crispy forms adds the widget's class name to a field's classes: the quick selects (nrc.widgets) keep the names of
+# the Django widgets they replace.
+CRISPY_CLASS_CONVERTERS = {"quickselect": "select", "quickselectmultiple": "selectmultiple"}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
