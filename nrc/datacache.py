@@ -3,10 +3,11 @@
 Every statement that writes application data through Django (services, the admin, Celery jobs, management
 commands) advances one counter, the *data version*, in the shared cache: at once, and again when its transaction
 commits. A cached page or API read is stored under a key made of that version, the current minute, the reader
-(user, CSRF secret, language, time zone) and the request (path with its query string, Accept header); a write
-therefore makes every earlier entry unreachable, and no entry outlives the minute it was rendered in, which
-bounds what a page derived from the clock (days left, meetings under way) or a write made outside Django can be
-behind.
+(user, CSRF secret, language, time zone) and the request (path with its query string, Accept and
+Accept-Encoding headers), compressed once when the reader accepts gzip (GZipMiddleware would otherwise compress
+it on every answer). A write therefore makes every earlier entry unreachable, and no entry outlives the minute it
+was rendered in, which bounds what a page derived from the clock (days left, meetings under way) or a write made
+outside Django can be behind.
 
 - ``DataVersionPageCacheMiddleware`` caches the GET pages of signed-in users (status 200, not streamed, no
   pending message, no cookie or session change made by the view); a view opts out with ``@uncached``.
@@ -30,6 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
@@ -43,7 +45,17 @@ _WRITE = re.compile(
 )
 _WITH_WRITE = re.compile(r"^\s*WITH\b.*\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE | re.DOTALL)
 # Response headers a cached read keeps (the rest are set again by the middleware around the view).
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Link", "Allow")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Content-Language",
+    "Content-Encoding",
+    "Vary",
+    "Link",
+    "Allow",
+)
+# A stored read is compressed once, as GZipMiddleware (outermost) would compress it on every answer.
+_gzip = GZipMiddleware(lambda request: None)
 
 
 def enabled() -> bool:
@@ -141,6 +153,7 @@ def read_key(request, user, *, variant: str = "") -> str:
         request.method,
         request.get_full_path(),
         request.headers.get("Accept", ""),
+        request.headers.get("Accept-Encoding", ""),
         variant,
     ]
     return KEY_PREFIX + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
@@ -229,11 +242,12 @@ def store_page(request, response):
         return response
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
-    _store(key, response)
+    _store(key, request, response)
     return response
 
 
-def _store(key: str, response) -> None:
+def _store(key: str, request, response) -> None:
+    _gzip.process_response(request, response)
     with contextlib.suppress(CacheUnavailable):
         _guarded("storing a read", cache.set, key, _stored(response), _timeout())
 
@@ -266,5 +280,5 @@ class CachedReadsMixin:
         key = getattr(self, "nrc_read_key", None)
         if key is not None and response.status_code == 200 and not response.streaming and not response.cookies:
             response.render()
-            _store(key, response)
+            _store(key, request._request, response)
         return response
