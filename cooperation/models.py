@@ -6,6 +6,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def language_field(prefix: str) -> str:
+    """The field that holds ``prefix`` in the active language (``name_fr``), English for any other language."""
+    language = (get_language() or "en")[:2]
+    return f"{prefix}_{language}" if language in ("fr", "ru") else f"{prefix}_en"
+
+
 class TranslatedNameMixin:
     """Picks ``name_<language>`` for the active language, falling back to English."""
 
@@ -13,8 +19,7 @@ class TranslatedNameMixin:
 
     def translated(self, prefix: str | None = None) -> str:
         prefix = prefix or self.translated_prefix
-        language = (get_language() or "en")[:2]
-        return getattr(self, f"{prefix}_{language}", "") or getattr(self, f"{prefix}_en")
+        return getattr(self, language_field(prefix), "") or getattr(self, f"{prefix}_en")
 
     @property
     def name(self) -> str:
@@ -26,9 +31,7 @@ def name_choice_rows(queryset, *, key: str = "pk", code: bool = False) -> list[t
     values: a select's options. The label is the name in the active language, else the English one, as
     ``TranslatedNameMixin.name`` gives it; with ``code``, ``"<code> – <name>"`` (as areas and bodies write
     themselves)."""
-    column = f"name_{(get_language() or 'en')[:2]}"
-    if column not in ("name_fr", "name_ru"):
-        column = "name_en"
+    column = language_field("name")
     if code:
         return [
             (value, f"{row_code} – {local or english}")
